@@ -1,0 +1,3 @@
+export { parseConfig, ConfigError, ROLES } from './config.js';
+export type { Config, Role } from './config.js';
+export { resolveAdminToken } from './admin-token.js';

@@ -1,0 +1,15 @@
+export { connect } from './database.js';
+export type { Db, Database } from './database.js';
+export { migrateToLatest } from './migrate.js';
+export { appendToStream } from './append.js';
+export { readStream } from './read-stream.js';
+export { readAll } from './read-all.js';
+export { tailAll } from './tail.js';
+export type { TailOptions } from './tail.js';
+export { AppendWaker } from './wake.js';
+export { loadCheckpoint, saveCheckpoint } from './checkpoints.js';
+export { acquireLeadership } from './leadership.js';
+export type { Leadership } from './leadership.js';
+export { canonicalJson, chainHash } from './hash.js';
+export { ConcurrencyError, START } from './types.js';
+export type { Cursor, ExpectedVersion, NewEvent, RecordedEvent } from './types.js';

@@ -1,0 +1,45 @@
+import pg from 'pg';
+
+/**
+ * Singleton roles (relay, projector) hold a session-level advisory lock on a connection of
+ * their own. A second replica polls for the lock and takes over when the holder's session ends.
+ */
+export interface Leadership {
+  /** aborts when the lock is lost (the connection broke) */
+  readonly lost: AbortSignal;
+  release(): Promise<void>;
+}
+
+export async function acquireLeadership(
+  databaseUrl: string,
+  lockName: string,
+  signal: AbortSignal,
+  pollMs = 1000,
+): Promise<Leadership | null> {
+  while (!signal.aborted) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    const lost = new AbortController();
+    client.on('error', () => lost.abort());
+    client.on('end', () => lost.abort());
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lockName]);
+      if (rows[0]?.ok) {
+        return {
+          lost: lost.signal,
+          release: async () => {
+            await client.end().catch(() => {});
+          },
+        };
+      }
+    } catch {
+      // Postgres unreachable: try again after the pause.
+    }
+    await client.end().catch(() => {});
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pollMs);
+      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+  }
+  return null;
+}
