@@ -1,0 +1,39 @@
+import type { SubmissionState } from '../domain/index.js';
+import type { Db } from '../eventstore/index.js';
+
+// Queries over the submissions read model, for the api.
+
+export async function findSubmission(db: Db, id: string): Promise<SubmissionState | null> {
+  if (!isUuid(id)) return null;
+  const row = await db.selectFrom('submissions').select('state').where('id', '=', id).executeTakeFirst();
+  return row ? (row.state as SubmissionState) : null;
+}
+
+export interface SubmissionPageQuery {
+  /** null: every tenant */
+  tenant: string | null;
+  language?: string | null;
+  status?: string | null;
+  verdict?: string | null;
+  first: number;
+  after?: { createdAt: string; id: string } | null;
+}
+
+/** Newest first, keyset-paginated on (created_at, id). Fetches one extra row to know if more follow. */
+export async function listSubmissions(db: Db, q: SubmissionPageQuery): Promise<{ items: SubmissionState[]; hasNextPage: boolean }> {
+  let query = db.selectFrom('submissions').select('state');
+  if (q.tenant !== null) query = query.where('tenant', '=', q.tenant);
+  if (q.language) query = query.where('language', '=', q.language);
+  if (q.status) query = query.where('status', '=', q.status);
+  if (q.verdict) query = query.where('verdict', '=', q.verdict);
+  if (q.after) {
+    const { createdAt, id } = q.after;
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', new Date(createdAt)), eb.and([eb('created_at', '=', new Date(createdAt)), eb('id', '<', id)])]),
+    );
+  }
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.first + 1).execute();
+  return { items: rows.slice(0, q.first).map((r) => r.state as SubmissionState), hasNextPage: rows.length > q.first };
+}
+
+export const isUuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -1,0 +1,2 @@
+export { runRelay, jobFor } from './relay.js';
+export type { RelayDeps } from './relay.js';

@@ -1,0 +1,90 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { encodeJson, ensureStreams, type BusNames, type JudgeJob } from '../bus/index.js';
+import {
+  acquireLeadership,
+  loadCheckpoint,
+  saveCheckpoint,
+  tailAll,
+  type AppendWaker,
+  type Db,
+  type RecordedEvent,
+} from '../eventstore/index.js';
+import type { SubmissionReceived } from '../domain/index.js';
+import type { Logger } from '../log/index.js';
+
+export interface RelayDeps {
+  db: Db;
+  databaseUrl: string;
+  waker: AppendWaker;
+  nc: NatsConnection;
+  names: BusNames;
+  log: Logger;
+  /** observes each published batch (metrics) */
+  onPublished?: (count: number) => void;
+}
+
+const checkpointName = (names: BusNames): string => `relay:${names.namespace}`;
+
+/** The job a submission event opens, if it opens one. */
+export function jobFor(event: RecordedEvent): JudgeJob | null {
+  if (event.type === 'SubmissionReceived') {
+    const data = event.data as SubmissionReceived['data'];
+    return { submissionId: data.submissionId, round: 1, language: data.language };
+  }
+  return null;
+}
+
+/**
+ * Publishes the event log to JetStream, in log order: every event to the events stream and a
+ * job for each event that opens a judging round. The checkpoint is saved only after JetStream
+ * acknowledged the batch; a crash in between republishes the batch, and the msgID (the event
+ * id) makes JetStream drop the copies.
+ */
+async function publishBatch(deps: RelayDeps, events: RecordedEvent[]): Promise<void> {
+  const js = jetstream(deps.nc);
+  const acks: Promise<unknown>[] = [];
+  for (const event of events) {
+    const envelope = {
+      id: event.id,
+      streamId: event.streamId,
+      version: event.version,
+      position: event.position,
+      type: event.type,
+      data: event.data,
+      recordedAt: event.recordedAt.toISOString(),
+    };
+    acks.push(js.publish(deps.names.eventSubject(event.streamId, event.type), encodeJson(envelope), { msgID: event.id }));
+    const job = jobFor(event);
+    if (job) {
+      acks.push(js.publish(deps.names.jobSubject(job.language), encodeJson(job), { msgID: `job-${event.id}` }));
+    }
+  }
+  // Sent in order on one connection, so the stream keeps log order; awaited together.
+  await Promise.all(acks);
+}
+
+/** Runs the relay until `signal` aborts; a standby replica waits for the advisory lock. */
+export async function runRelay(deps: RelayDeps, signal: AbortSignal): Promise<void> {
+  await ensureStreams(deps.nc, deps.names);
+  while (!signal.aborted) {
+    const leadership = await acquireLeadership(deps.databaseUrl, checkpointName(deps.names), signal);
+    if (!leadership) return;
+    deps.log.info({ role: 'relay' }, 'relay active');
+    const active = AbortSignal.any([signal, leadership.lost]);
+    try {
+      await tailAll(deps.db, deps.waker, {
+        from: await loadCheckpoint(deps.db, checkpointName(deps.names)),
+        signal: active,
+        handle: async (events, cursor) => {
+          await publishBatch(deps, events);
+          await saveCheckpoint(deps.db, checkpointName(deps.names), cursor);
+          deps.onPublished?.(events.length);
+        },
+        onError: (error) => deps.log.warn({ role: 'relay', err: error }, 'relay batch failed; retrying'),
+      });
+    } finally {
+      await leadership.release();
+    }
+  }
+}
