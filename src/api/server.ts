@@ -1,0 +1,107 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { sql } from 'kysely';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { authenticate, type Principal } from './auth.js';
+import { createContext, type ApiContext, type ApiDeps } from './context.js';
+import { formatJudgeError } from './graphql-errors.js';
+import { handleGraphQLHttp, sendJson } from './http.js';
+import { buildJudgeSchema } from './schema.js';
+import { ViewHub } from './view-hub.js';
+
+export interface RunningApi {
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms))]);
+
+async function readiness(deps: ApiDeps): Promise<Record<string, boolean>> {
+  const check = async (f: () => Promise<unknown>): Promise<boolean> =>
+    withTimeout(f(), 2000).then(
+      () => true,
+      () => false,
+    );
+  const [postgres, nats] = await Promise.all([
+    check(() => sql`SELECT 1`.execute(deps.db)),
+    check(async () => {
+      if (deps.nc.isClosed()) throw new Error('closed');
+      await deps.nc.flush();
+    }),
+  ]);
+  return { postgres, nats, ...(deps.extraReadiness ? await deps.extraReadiness() : {}) };
+}
+
+/** The api role: GraphQL over HTTP and graphql-ws on one server and path, plus health checks. */
+export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi> {
+  const schema = buildJudgeSchema();
+  const formatError = formatJudgeError(deps.log);
+  const hub = new ViewHub(deps.nc, deps.names);
+  hub.start();
+
+  const apollo = new ApolloServer<ApiContext>({ schema, includeStacktraceInErrorResponses: false, formatError });
+  await apollo.start();
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      void readiness(deps).then((checks) => {
+        const ready = Object.values(checks).every(Boolean);
+        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+      });
+      return;
+    }
+    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found; the API is at /graphql' });
+    handleGraphQLHttp(apollo, req, res, async () =>
+      createContext(deps, hub, authenticate(req.headers.authorization, deps.adminToken)),
+    ).catch((err: unknown) => {
+      deps.log.error({ err }, 'http request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    });
+  });
+
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const mask = (errors: readonly GraphQLError[] | readonly GraphQLFormattedError[]): GraphQLFormattedError[] =>
+    errors.map((e) => formatError('toJSON' in e ? e.toJSON() : e, e));
+  const ws = useServer<{ authorization?: string }, { principal?: Principal }>(
+    {
+      schema,
+      // A missing or bad token: the connection closes with 4403 Forbidden.
+      onConnect: (ctx) => {
+        try {
+          ctx.extra.principal = authenticate(ctx.connectionParams?.authorization, deps.adminToken);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) => createContext(deps, hub, ctx.extra.principal!),
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: mask(result.errors) } : result),
+      onError: (_ctx, _id, _payload, errors) => mask(errors),
+    },
+    wss,
+  );
+
+  await new Promise<void>((resolve) => server.listen(port, resolve));
+  const actualPort = (server.address() as AddressInfo).port;
+  deps.log.info({ role: 'api', port: actualPort }, 'api listening on /graphql');
+  return {
+    port: actualPort,
+    server,
+    close: async () => {
+      hub.stop();
+      await ws.dispose(); // completes subscriptions and closes sockets with 1001 Going away
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+    },
+  };
+}

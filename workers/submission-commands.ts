@@ -1,0 +1,40 @@
+import {
+  decide,
+  evolve,
+  fold,
+  submissionStreamId,
+  type Submission,
+  type SubmissionCommand,
+  type SubmissionEvent,
+} from '../src/domain/index.js';
+import { ConcurrencyError, appendToStream, readStream, type Db } from '../src/eventstore/index.js';
+
+export async function loadSubmission(db: Db, submissionId: string): Promise<Submission> {
+  const events = await readStream(db, submissionStreamId(submissionId));
+  return fold(events.map((e) => ({ type: e.type, data: e.data }) as SubmissionEvent));
+}
+
+/**
+ * Decides a command against the submission's current state and appends the result at the
+ * version it was decided on. Losing a race (another worker appended first) reloads and decides
+ * again, which for work already recorded yields nothing: judging stays exactly-once.
+ */
+export async function handleSubmissionCommand(
+  db: Db,
+  submissionId: string,
+  command: SubmissionCommand,
+  state: Submission,
+): Promise<Submission> {
+  let current = state;
+  for (let attempt = 0; ; attempt++) {
+    const events = decide(command, current);
+    if (events.length === 0) return current;
+    try {
+      await appendToStream(db, submissionStreamId(submissionId), current?.version ?? 'no_stream', events);
+      return events.reduce<Submission>(evolve, current);
+    } catch (e) {
+      if (!(e instanceof ConcurrencyError) || attempt >= 5) throw e;
+      current = await loadSubmission(db, submissionId);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { hostname } from 'node:os';
+import type Docker from 'dockerode';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstream, type JsMsg } from '@nats-io/jetstream';
+import { decodeJson, ensureStreams, ensureWorkerConsumer, type BusNames, type JudgeJob } from '../src/bus/index.js';
+import type { Db } from '../src/eventstore/index.js';
+import { LANGUAGES } from '../src/languages/index.js';
+import type { Logger } from '../src/log/index.js';
+import { listRuntimes, removeLeftoverSandboxes } from '../src/sandbox/index.js';
+import { failSubmission, judgeSubmission, type JudgeContext } from './judge-job.js';
+
+export interface WorkerDeps {
+  db: Db;
+  nc: NatsConnection;
+  names: BusNames;
+  docker: Docker;
+  log: Logger;
+  slots: number;
+  maxDeliver?: number;
+}
+
+const ACK_WAIT_MS = 30_000;
+const HEARTBEAT_MS = 10_000;
+
+/** Tells the api which languages this worker can run: those whose runtime image is present. */
+export async function registerLanguages(db: Db, docker: Docker): Promise<string[]> {
+  const runtimes = await listRuntimes(docker);
+  const rows = LANGUAGES.flatMap((language) => {
+    const image = runtimes.find((r) => r.runtime === language.runtime);
+    if (!image) return [];
+    return [
+      {
+        id: language.id,
+        name: language.name,
+        version: image.labels[language.versionLabel] ?? 'unknown',
+        compiled: language.compile !== undefined,
+        source_file_name: language.sourceFileName,
+      },
+    ];
+  });
+  for (const row of rows) {
+    await db
+      .insertInto('languages')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet({ ...row, seen_at: new Date() }))
+      .execute();
+  }
+  return rows.map((r) => r.id);
+}
+
+async function handle(ctx: JudgeContext, msg: JsMsg, maxDeliver: number): Promise<void> {
+  const job = decodeJson<JudgeJob>(msg.data);
+  // Long compiles and runs would outlive the ack wait; tell JetStream we are still at it.
+  const heartbeat = setInterval(() => msg.working(), HEARTBEAT_MS);
+  try {
+    const outcome = await judgeSubmission(ctx, job.submissionId, job.round);
+    msg.ack();
+    if (outcome !== 'judged') ctx.log.info({ submissionId: job.submissionId, round: job.round, outcome }, 'job acked without running');
+  } catch (err) {
+    const attempt = msg.info.deliveryCount;
+    ctx.log.error({ submissionId: job.submissionId, round: job.round, attempt, err }, 'judging failed');
+    if (attempt >= maxDeliver) {
+      try {
+        await failSubmission(ctx, job.submissionId, job.round, err instanceof Error ? err.message : String(err));
+        msg.term('judging failed after retries');
+      } catch (appendErr) {
+        ctx.log.error({ submissionId: job.submissionId, err: appendErr }, 'could not record the failure');
+        msg.nak(5_000);
+      }
+    } else {
+      msg.nak(1_000 * attempt);
+    }
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/**
+ * Pulls jobs one free slot at a time (no prefetch: a job waiting in a busy worker's buffer would
+ * be a job another worker could have run) and judges them until `signal` aborts; then it lets
+ * running judgings finish.
+ */
+export async function runWorker(deps: WorkerDeps, signal: AbortSignal): Promise<void> {
+  const maxDeliver = deps.maxDeliver ?? 3;
+  const ctx: JudgeContext = {
+    db: deps.db,
+    docker: deps.docker,
+    namespace: deps.names.namespace,
+    workerId: `${hostname()}:${process.pid}`,
+    log: deps.log.child({ role: 'worker' }),
+  };
+  const removed = await removeLeftoverSandboxes(deps.docker, deps.names.namespace);
+  if (removed > 0) ctx.log.info({ removed }, 'removed leftover sandboxes');
+  const languages = await registerLanguages(deps.db, deps.docker);
+  ctx.log.info({ languages, slots: deps.slots }, 'worker ready');
+  await ensureStreams(deps.nc, deps.names);
+  await ensureWorkerConsumer(deps.nc, deps.names, {
+    maxAckPending: Math.max(1000, deps.slots),
+    ackWaitMs: ACK_WAIT_MS,
+    maxDeliver,
+  });
+  const consumer = await jetstream(deps.nc).consumers.get(deps.names.jobsStream, deps.names.workersConsumer);
+  const running = new Set<Promise<void>>();
+  while (!signal.aborted) {
+    if (running.size >= deps.slots) {
+      await Promise.race(running);
+      continue;
+    }
+    let msg: JsMsg | null = null;
+    try {
+      msg = await consumer.next({ expires: 2_000 });
+    } catch (err) {
+      ctx.log.warn({ err }, 'pulling a job failed; retrying');
+      await new Promise((r) => setTimeout(r, 1_000));
+      continue;
+    }
+    if (!msg) continue;
+    if (signal.aborted) {
+      msg.nak(); // hand it back: we are shutting down
+      break;
+    }
+    const task = handle(ctx, msg, maxDeliver).finally(() => running.delete(task));
+    running.add(task);
+  }
+  await Promise.allSettled(running);
+}
