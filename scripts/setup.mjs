@@ -127,8 +127,10 @@ try {
   ensureBuild();
   await ensureDatabase();
   await ensureJetStream();
-  await ensureDocker(note);
-  await ensureRuntimeImages(note, { runtimes: allRuntimes ? Object.keys(RUNTIME_RECIPES) : DEFAULT_RUNTIMES });
+  // Lines that only confirm what is already there are quiet under --quiet; actions always print.
+  const docker = (line) => (/engine answers|: present/.test(line) ? note(line) : say(line));
+  await ensureDocker(docker);
+  await ensureRuntimeImages(docker, { runtimes: allRuntimes ? Object.keys(RUNTIME_RECIPES) : DEFAULT_RUNTIMES });
   note('done: `npm start` brings the judge up');
 } catch (e) {
   console.error(`setup: ${e instanceof SetupError ? e.message : e?.stack ?? e}`);
