@@ -39,7 +39,7 @@ export async function judgeSubmission(ctx: JudgeContext, submissionId: string, r
     return next;
   };
 
-  let current = await apply({ type: 'StartJudging', data: { round, worker: ctx.workerId, now: now() } });
+  let current = await apply({ type: 'StartJudging', data: { round, worker: ctx.workerId, compiles: language.compile !== undefined, now: now() } });
   const { limits, source, stdin, expectedOutput } = current.request;
   const sandbox = await openSandbox({
     docker: ctx.docker,

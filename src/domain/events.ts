@@ -38,7 +38,7 @@ export interface SubmissionReceived {
 
 export interface JudgingStarted {
   type: 'JudgingStarted';
-  data: { round: number; worker: string; startedAt: string };
+  data: { round: number; worker: string; startedAt: string; /** false for interpreted languages */ compiles?: boolean };
 }
 
 export interface CompileFinished {

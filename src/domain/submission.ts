@@ -72,7 +72,8 @@ export function evolve(state: Submission, event: SubmissionEvent): Submission {
   if (event.data.round !== state.round) return next;
   switch (event.type) {
     case 'JudgingStarted':
-      return { ...next, status: next.status === 'QUEUED' ? 'COMPILING' : next.status };
+      if (next.status !== 'QUEUED') return next;
+      return { ...next, status: event.data.compiles === false ? 'RUNNING' : 'COMPILING' };
     case 'CompileFinished': {
       const { round: _round, ...compile } = event.data;
       return { ...next, compile, status: 'RUNNING' };
@@ -110,7 +111,7 @@ export function fold(events: readonly SubmissionEvent[], from: Submission = null
 
 export type SubmissionCommand =
   | { type: 'Submit'; data: SubmissionReceived['data'] }
-  | { type: 'StartJudging'; data: { round: number; worker: string; now: string } }
+  | { type: 'StartJudging'; data: { round: number; worker: string; compiles: boolean; now: string } }
   | { type: 'RecordCompile'; data: { round: number; success: boolean; output: string; timeMs: number; now: string } }
   | { type: 'RecordRun'; data: RunFinished['data'] }
   | { type: 'FinishJudging'; data: { round: number; now: string } }
@@ -144,7 +145,7 @@ export function decide(command: SubmissionCommand, state: Submission): Submissio
   switch (command.type) {
     case 'StartJudging':
       return state.status === 'QUEUED'
-        ? [{ type: 'JudgingStarted', data: { round, worker: command.data.worker, startedAt: command.data.now } }]
+        ? [{ type: 'JudgingStarted', data: { round, worker: command.data.worker, compiles: command.data.compiles, startedAt: command.data.now } }]
         : [];
     case 'RecordCompile': {
       if (state.compile !== null) return [];

@@ -59,7 +59,7 @@ describe('submission decide/evolve', () => {
 
   it('walks QUEUED → COMPILING → RUNNING → JUDGED, with the largest time and memory', () => {
     const events = play(
-      { type: 'StartJudging', data: { round: 1, worker: 'w', now: 't' } },
+      { type: 'StartJudging', data: { round: 1, worker: 'w', compiles: true, now: 't' } },
       { type: 'RecordCompile', data: { round: 1, success: true, output: '', timeMs: 5, now: 't' } },
       run(0, 'ACCEPTED'),
       run(1, 'ACCEPTED'),
@@ -79,6 +79,12 @@ describe('submission decide/evolve', () => {
     expect(s.stdout).toBe('out');
   });
 
+  it('shows COMPILING only for a language that compiles', () => {
+    const start = (compiles: boolean) => ({ type: 'StartJudging' as const, data: { round: 1, worker: 'w', compiles, now: 't' } });
+    expect(fold(play(start(true)))?.status).toBe('COMPILING');
+    expect(fold(play(start(false)))?.status).toBe('RUNNING');
+  });
+
   it('takes the verdict of the first test that is not accepted', () => {
     const s = fold(play(run(0, 'ACCEPTED'), run(1, 'WRONG_ANSWER'), { type: 'FinishJudging', data: { round: 1, now: 't' } }))!;
     expect(s.verdict).toBe('WRONG_ANSWER');
@@ -90,7 +96,7 @@ describe('submission decide/evolve', () => {
   });
 
   it('is idempotent: a redelivered job records nothing twice', () => {
-    const start = { type: 'StartJudging' as const, data: { round: 1, worker: 'w', now: 't' } };
+    const start = { type: 'StartJudging' as const, data: { round: 1, worker: 'w', compiles: true, now: 't' } };
     const events = play(start, start, run(0, 'ACCEPTED'), run(0, 'ACCEPTED'), { type: 'FinishJudging', data: { round: 1, now: 't' } });
     expect(events.filter((e) => e.type === 'RunFinished')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'JudgingStarted')).toHaveLength(1);

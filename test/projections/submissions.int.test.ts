@@ -49,7 +49,7 @@ async function submitAndJudge(n: number, verdict: 'ACCEPTED' | 'WRONG_ANSWER'): 
   // Judge it as a worker would: each command decided on everything recorded so far.
   const all = [...events];
   const step = (command: Parameters<typeof decide>[0]) => all.push(...decide(command, fold(all)));
-  step({ type: 'StartJudging', data: { round: 1, worker: 'w', now: 'now' } });
+  step({ type: 'StartJudging', data: { round: 1, worker: 'w', compiles: false, now: 'now' } });
   step({ type: 'RecordRun', data: { round: 1, index: 0, verdict, timeMs: 5, wallTimeMs: 6, memoryKb: 7, exitCode: 0, signal: null, stdout: 'o', stderr: '' } });
   step({ type: 'FinishJudging', data: { round: 1, now: '2026-01-01T00:01:00.000Z' } });
   const later = all.slice(events.length);
