@@ -9,6 +9,8 @@ export type { TailOptions } from './tail.js';
 export { AppendWaker } from './wake.js';
 export { loadCheckpoint, saveCheckpoint } from './checkpoints.js';
 export { acquireLeadership } from './leadership.js';
+export { followAsLeader } from './follow-as-leader.js';
+export type { LeaderTail } from './follow-as-leader.js';
 export type { Leadership } from './leadership.js';
 export { canonicalJson, chainHash } from './hash.js';
 export { ConcurrencyError, START } from './types.js';

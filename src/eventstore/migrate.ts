@@ -1,22 +1,11 @@
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { projectFile } from '../config/index.js';
 import type { Db } from './database.js';
 
 // Migrations are plain SQL files in <project>/migrations, applied in name order by kysely's
 // Migrator (which keeps its own table and lock, so concurrent starts are safe).
-
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('migrations: cannot find the project root (package.json)');
-    dir = parent;
-  }
-  return dir;
-}
 
 class SqlFileMigrations implements MigrationProvider {
   constructor(private readonly folder: string) {}
@@ -33,7 +22,7 @@ class SqlFileMigrations implements MigrationProvider {
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new SqlFileMigrations(join(projectRoot(), 'migrations')) });
+  const migrator = new Migrator({ db, provider: new SqlFileMigrations(projectFile('migrations')) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -1,15 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encodeJson, type BusNames, type ViewChanged } from '../bus/index.js';
 import { evolve, type SubmissionEvent, type SubmissionState } from '../domain/index.js';
-import {
-  acquireLeadership,
-  loadCheckpoint,
-  saveCheckpoint,
-  tailAll,
-  type AppendWaker,
-  type Db,
-  type RecordedEvent,
-} from '../eventstore/index.js';
+import { followAsLeader, saveCheckpoint, type AppendWaker, type Db, type RecordedEvent } from '../eventstore/index.js';
 import type { Logger } from '../log/index.js';
 
 const SUBMISSION_PREFIX = 'submission-';
@@ -85,26 +77,23 @@ export async function projectSubmissions(db: Db, events: RecordedEvent[], cursor
 
 /** Runs the submissions projector until `signal` aborts; a standby waits for the lock. */
 export async function runProjector(deps: ProjectorDeps, signal: AbortSignal): Promise<void> {
-  while (!signal.aborted) {
-    const leadership = await acquireLeadership(deps.databaseUrl, `projector:${deps.names.namespace}`, signal);
-    if (!leadership) return;
-    deps.log.info({ role: 'projector' }, 'projector active');
-    try {
-      await tailAll(deps.db, deps.waker, {
-        from: await loadCheckpoint(deps.db, checkpointName),
-        signal: AbortSignal.any([signal, leadership.lost]),
-        handle: async (events, cursor) => {
-          const changed = await projectSubmissions(deps.db, events, cursor);
-          for (const s of changed) {
-            const note: ViewChanged = { submissionId: s.id, version: s.version, status: s.status };
-            deps.nc.publish(deps.names.viewSubject(s.id), encodeJson(note));
-          }
-          deps.onProjected?.(events.length);
-        },
-        onError: (error) => deps.log.warn({ role: 'projector', err: error }, 'projection batch failed; retrying'),
-      });
-    } finally {
-      await leadership.release();
-    }
-  }
+  await followAsLeader(
+    {
+      ...deps,
+      role: 'projector',
+      lockName: `projector:${deps.names.namespace}`,
+      checkpointName,
+      saveCheckpoint: 'inside',
+      handle: async (events, cursor) => {
+        const changed = await projectSubmissions(deps.db, events, cursor);
+        // After commit: a subscriber that reads on this note finds the new view.
+        for (const s of changed) {
+          const note: ViewChanged = { submissionId: s.id, version: s.version, status: s.status };
+          deps.nc.publish(deps.names.viewSubject(s.id), encodeJson(note));
+        }
+        deps.onProjected?.(events.length);
+      },
+    },
+    signal,
+  );
 }

@@ -1,15 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { encodeJson, ensureStreams, type BusNames, type JudgeJob } from '../bus/index.js';
-import {
-  acquireLeadership,
-  loadCheckpoint,
-  saveCheckpoint,
-  tailAll,
-  type AppendWaker,
-  type Db,
-  type RecordedEvent,
-} from '../eventstore/index.js';
+import { followAsLeader, type AppendWaker, type Db, type RecordedEvent } from '../eventstore/index.js';
 import type { SubmissionReceived } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 
@@ -67,24 +59,18 @@ async function publishBatch(deps: RelayDeps, events: RecordedEvent[]): Promise<v
 /** Runs the relay until `signal` aborts; a standby replica waits for the advisory lock. */
 export async function runRelay(deps: RelayDeps, signal: AbortSignal): Promise<void> {
   await ensureStreams(deps.nc, deps.names);
-  while (!signal.aborted) {
-    const leadership = await acquireLeadership(deps.databaseUrl, checkpointName(deps.names), signal);
-    if (!leadership) return;
-    deps.log.info({ role: 'relay' }, 'relay active');
-    const active = AbortSignal.any([signal, leadership.lost]);
-    try {
-      await tailAll(deps.db, deps.waker, {
-        from: await loadCheckpoint(deps.db, checkpointName(deps.names)),
-        signal: active,
-        handle: async (events, cursor) => {
-          await publishBatch(deps, events);
-          await saveCheckpoint(deps.db, checkpointName(deps.names), cursor);
-          deps.onPublished?.(events.length);
-        },
-        onError: (error) => deps.log.warn({ role: 'relay', err: error }, 'relay batch failed; retrying'),
-      });
-    } finally {
-      await leadership.release();
-    }
-  }
+  await followAsLeader(
+    {
+      ...deps,
+      role: 'relay',
+      lockName: checkpointName(deps.names),
+      checkpointName: checkpointName(deps.names),
+      saveCheckpoint: 'after',
+      handle: async (events) => {
+        await publishBatch(deps, events);
+        deps.onPublished?.(events.length);
+      },
+    },
+    signal,
+  );
 }
