@@ -33,7 +33,17 @@ export interface SubmissionReceived {
     limits: Limits;
     idempotencyKey: string | null;
     receivedAt: string;
+    /** judged against this problem's tests at this dataset version; absent (old events) or null: ad-hoc */
+    problemId?: string | null;
+    problemVersion?: number | null;
+    /** the problem's points, known at submit so the view shows it from the start */
+    maxScore?: number | null;
   };
+}
+
+export interface RejudgeRequested {
+  type: 'RejudgeRequested';
+  data: { round: number; requestedAt: string; reason: string | null };
 }
 
 export interface JudgingStarted {
@@ -51,6 +61,8 @@ export interface RunFinished {
   data: {
     round: number;
     index: number;
+    /** the test's group; null for the default group and ad-hoc runs */
+    group?: string | null;
     verdict: Verdict;
     timeMs: number;
     wallTimeMs: number;
@@ -60,12 +72,21 @@ export interface RunFinished {
     /** ad-hoc runs keep the program's output (truncated at the output limit) */
     stdout: string | null;
     stderr: string | null;
+    checkerMessage?: string | null;
   };
 }
 
 export interface SubmissionJudged {
   type: 'SubmissionJudged';
-  data: { round: number; verdict: Verdict; timeMs: number | null; memoryKb: number | null; judgedAt: string };
+  data: {
+    round: number;
+    verdict: Verdict;
+    timeMs: number | null;
+    memoryKb: number | null;
+    judgedAt: string;
+    /** points earned; absent or null for ad-hoc runs */
+    score?: number | null;
+  };
 }
 
 export interface JudgingFailed {
@@ -79,7 +100,8 @@ export type SubmissionEvent =
   | CompileFinished
   | RunFinished
   | SubmissionJudged
-  | JudgingFailed;
+  | JudgingFailed
+  | RejudgeRequested;
 
 export type SubmissionEventType = SubmissionEvent['type'];
 

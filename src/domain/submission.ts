@@ -12,13 +12,17 @@ import type {
 
 export type SubmissionStatus = 'QUEUED' | 'COMPILING' | 'RUNNING' | 'JUDGED' | 'FAILED';
 
-export type TestResult = Omit<RunFinished['data'], 'round' | 'stdout' | 'stderr'>;
+export type TestResult = Omit<RunFinished['data'], 'round' | 'stdout' | 'stderr' | 'group' | 'checkerMessage'> & {
+  group: string | null;
+  checkerMessage: string | null;
+};
 
 export interface SubmissionState {
   id: string;
   tenant: string;
   language: string;
   problemId: string | null;
+  problemVersion: number | null;
   request: Pick<SubmissionReceived['data'], 'source' | 'stdin' | 'expectedOutput' | 'limits' | 'idempotencyKey'>;
   status: SubmissionStatus;
   verdict: Verdict | null;
@@ -31,6 +35,9 @@ export interface SubmissionState {
   stderr: string | null;
   timeMs: number | null;
   memoryKb: number | null;
+  /** points earned (null until judged, and for ad-hoc runs) and available */
+  score: number | null;
+  maxScore: number | null;
   createdAt: string;
   judgedAt: string | null;
 }
@@ -44,7 +51,8 @@ export function evolve(state: Submission, event: SubmissionEvent): Submission {
       id: d.submissionId,
       tenant: d.tenant,
       language: d.language,
-      problemId: null,
+      problemId: d.problemId ?? null,
+      problemVersion: d.problemVersion ?? null,
       request: {
         source: d.source,
         stdin: d.stdin,
@@ -62,12 +70,31 @@ export function evolve(state: Submission, event: SubmissionEvent): Submission {
       stderr: null,
       timeMs: null,
       memoryKb: null,
+      score: null,
+      maxScore: d.maxScore ?? null,
       createdAt: d.receivedAt,
       judgedAt: null,
     };
   }
   if (state === null) return null; // a judging event without a submission: nothing to fold into
   const next = { ...state, version: state.version + 1 };
+  // A rejudge opens a new round: the view starts over, the stream keeps the old rounds.
+  if (event.type === 'RejudgeRequested') {
+    return {
+      ...next,
+      round: event.data.round,
+      status: 'QUEUED',
+      verdict: null,
+      compile: null,
+      tests: [],
+      stdout: null,
+      stderr: null,
+      timeMs: null,
+      memoryKb: null,
+      score: null,
+      judgedAt: null,
+    };
+  }
   // Events of another round are history: they count for the version, not for the view.
   if (event.data.round !== state.round) return next;
   switch (event.type) {
@@ -79,7 +106,8 @@ export function evolve(state: Submission, event: SubmissionEvent): Submission {
       return { ...next, compile, status: 'RUNNING' };
     }
     case 'RunFinished': {
-      const { round: _round, stdout, stderr, ...test } = event.data;
+      const { round: _round, stdout, stderr, group, checkerMessage, ...run } = event.data;
+      const test: TestResult = { ...run, group: group ?? null, checkerMessage: checkerMessage ?? null };
       const tests = [...next.tests.filter((t) => t.index !== test.index), test].sort((a, b) => a.index - b.index);
       return {
         ...next,
@@ -96,6 +124,7 @@ export function evolve(state: Submission, event: SubmissionEvent): Submission {
         verdict: event.data.verdict,
         timeMs: event.data.timeMs,
         memoryKb: event.data.memoryKb,
+        score: event.data.score ?? null,
         judgedAt: event.data.judgedAt,
       };
     case 'JudgingFailed':
@@ -114,8 +143,9 @@ export type SubmissionCommand =
   | { type: 'StartJudging'; data: { round: number; worker: string; compiles: boolean; now: string } }
   | { type: 'RecordCompile'; data: { round: number; success: boolean; output: string; timeMs: number; now: string } }
   | { type: 'RecordRun'; data: RunFinished['data'] }
-  | { type: 'FinishJudging'; data: { round: number; now: string } }
-  | { type: 'FailJudging'; data: { round: number; reason: string; now: string } };
+  | { type: 'FinishJudging'; data: { round: number; now: string; /** for problems: earned points */ score?: number | null } }
+  | { type: 'FailJudging'; data: { round: number; reason: string; now: string } }
+  | { type: 'RequestRejudge'; data: { reason: string | null; now: string } };
 
 export class SubmissionRuleError extends Error {
   constructor(
@@ -140,6 +170,9 @@ export function decide(command: SubmissionCommand, state: Submission): Submissio
     return [{ type: 'SubmissionReceived', data: command.data }];
   }
   if (state === null) throw new SubmissionRuleError('NOT_FOUND', 'no such submission');
+  if (command.type === 'RequestRejudge') {
+    return [{ type: 'RejudgeRequested', data: { round: state.round + 1, requestedAt: command.data.now, reason: command.data.reason } }];
+  }
   const { round } = command.data;
   if (round !== state.round || isFinal(state)) return [];
   switch (command.type) {
@@ -154,7 +187,7 @@ export function decide(command: SubmissionCommand, state: Submission): Submissio
       if (!compile.success) {
         events.push({
           type: 'SubmissionJudged',
-          data: { round, verdict: 'COMPILATION_ERROR', timeMs: null, memoryKb: null, judgedAt: now },
+          data: { round, verdict: 'COMPILATION_ERROR', timeMs: null, memoryKb: null, judgedAt: now, score: state.maxScore === null ? null : 0 },
         });
       }
       return events;
@@ -169,7 +202,14 @@ export function decide(command: SubmissionCommand, state: Submission): Submissio
       return [
         {
           type: 'SubmissionJudged',
-          data: { round, verdict, timeMs: max((t) => t.timeMs), memoryKb: max((t) => t.memoryKb), judgedAt: command.data.now },
+          data: {
+            round,
+            verdict,
+            timeMs: max((t) => t.timeMs),
+            memoryKb: max((t) => t.memoryKb),
+            judgedAt: command.data.now,
+            score: command.data.score ?? null,
+          },
         },
       ];
     }
@@ -178,7 +218,10 @@ export function decide(command: SubmissionCommand, state: Submission): Submissio
   }
 }
 
-/** ACCEPTED if every test is; otherwise the verdict of the first test (in order) that is not. */
+/**
+ * ACCEPTED if every test is; otherwise the verdict of the first test (in test order) that was
+ * run and not accepted. Skipped tests follow from a failure, so they never decide it.
+ */
 export function overallVerdict(verdictsInTestOrder: readonly Verdict[]): Verdict {
-  return verdictsInTestOrder.find((v) => v !== 'ACCEPTED') ?? 'ACCEPTED';
+  return verdictsInTestOrder.find((v) => v !== 'ACCEPTED' && v !== 'SKIPPED') ?? 'ACCEPTED';
 }

@@ -1,4 +1,4 @@
-import { sameTokens } from './compare.js';
+import { compareOutput, type ComparisonRule } from './compare.js';
 import type { Verdict } from './events.js';
 
 /** What the sandbox measured for one run; the domain turns it into a verdict. */
@@ -32,17 +32,27 @@ export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
   return worst;
 }
 
-/**
- * The verdict of one run. With no expected output (an ad-hoc run without one), a run that ends
- * within its limits with exit code 0 is accepted.
- */
-export function runVerdict(run: RunMeasurement, expectedOutput: string | null): Verdict {
+/** What went wrong with a run regardless of its output (limits, crash), or null for a clean run. */
+export function executionVerdict(run: RunMeasurement): Verdict | null {
   const applies: Verdict[] = [];
   if (run.cpuTimeExceeded || run.wallTimeExceeded) applies.push('TIME_LIMIT_EXCEEDED');
   if (run.memoryExceeded) applies.push('MEMORY_LIMIT_EXCEEDED');
   if (run.outputExceeded) applies.push('OUTPUT_LIMIT_EXCEEDED');
   if (run.signal !== null || (run.exitCode !== null && run.exitCode !== 0)) applies.push('RUNTIME_ERROR');
-  if (applies.length > 0) return worstVerdict(applies);
-  if (expectedOutput !== null && !sameTokens(run.stdout, expectedOutput)) return 'WRONG_ANSWER';
+  return applies.length > 0 ? worstVerdict(applies) : null;
+}
+
+/**
+ * The verdict of one run. With no expected output (an ad-hoc run without one), a run that ends
+ * within its limits with exit code 0 is accepted.
+ */
+export function runVerdict(
+  run: RunMeasurement,
+  expectedOutput: string | null,
+  rule: ComparisonRule = { comparison: 'WHITESPACE' },
+): Verdict {
+  const failed = executionVerdict(run);
+  if (failed) return failed;
+  if (expectedOutput !== null && !compareOutput(run.stdout, expectedOutput, rule)) return 'WRONG_ANSWER';
   return 'ACCEPTED';
 }
