@@ -47,7 +47,25 @@ export interface LanguagesTable {
   seen_at: Generated<Date>;
 }
 
+export interface BlobsTable {
+  hash: string;
+  size: number;
+  content: Buffer;
+  created_at: Generated<Date>;
+}
+
+export interface ProblemsTable {
+  id: string;
+  title: string;
+  version: number;
+  test_count: number;
+  created_at: ColumnType<Date, string, string>;
+  state: ColumnType<unknown, string, string>;
+}
+
 export interface Database {
+  blobs: BlobsTable;
+  problems: ProblemsTable;
   events: EventsTable;
   checkpoints: CheckpointsTable;
   submissions: SubmissionsTable;

@@ -15,3 +15,4 @@ export type { Leadership } from './leadership.js';
 export { canonicalJson, chainHash } from './hash.js';
 export { ConcurrencyError, START } from './types.js';
 export type { Cursor, ExpectedVersion, NewEvent, RecordedEvent } from './types.js';
+export { blobHash, putBlobs, getBlobs } from './blobs.js';

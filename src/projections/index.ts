@@ -1,4 +1,4 @@
-export { runProjector, projectSubmissions } from './submissions.js';
-export type { ProjectorDeps } from './submissions.js';
-export { findSubmission, listSubmissions, isUuid } from './read.js';
+export { runProjector, projectBatch, PROJECTION_CHECKPOINT } from './projector.js';
+export type { ProjectorDeps } from './projector.js';
+export { findSubmission, listSubmissions, findProblem, listProblems, isUuid } from './read.js';
 export type { SubmissionPageQuery } from './read.js';

@@ -1,4 +1,4 @@
-import type { SubmissionState } from '../domain/index.js';
+import type { ProblemState, SubmissionState } from '../domain/index.js';
 import type { Db } from '../eventstore/index.js';
 
 // Queries over the submissions read model, for the api.
@@ -12,6 +12,7 @@ export async function findSubmission(db: Db, id: string): Promise<SubmissionStat
 export interface SubmissionPageQuery {
   /** null: every tenant */
   tenant: string | null;
+  problemId?: string | null;
   language?: string | null;
   status?: string | null;
   verdict?: string | null;
@@ -23,6 +24,7 @@ export interface SubmissionPageQuery {
 export async function listSubmissions(db: Db, q: SubmissionPageQuery): Promise<{ items: SubmissionState[]; hasNextPage: boolean }> {
   let query = db.selectFrom('submissions').select('state');
   if (q.tenant !== null) query = query.where('tenant', '=', q.tenant);
+  if (q.problemId) query = query.where('problem_id', '=', q.problemId);
   if (q.language) query = query.where('language', '=', q.language);
   if (q.status) query = query.where('status', '=', q.status);
   if (q.verdict) query = query.where('verdict', '=', q.verdict);
@@ -37,3 +39,24 @@ export async function listSubmissions(db: Db, q: SubmissionPageQuery): Promise<{
 }
 
 export const isUuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+export async function findProblem(db: Db, id: string): Promise<ProblemState | null> {
+  if (!isUuid(id)) return null;
+  const row = await db.selectFrom('problems').select('state').where('id', '=', id).executeTakeFirst();
+  return row ? (row.state as ProblemState) : null;
+}
+
+/** Newest first, keyset-paginated on (created_at, id), like submissions. */
+export async function listProblems(
+  db: Db,
+  q: { first: number; after?: { createdAt: string; id: string } | null },
+): Promise<{ items: ProblemState[]; hasNextPage: boolean }> {
+  let query = db.selectFrom('problems').select('state');
+  if (q.after) {
+    const createdAt = new Date(q.after.createdAt);
+    const { id } = q.after;
+    query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+  }
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.first + 1).execute();
+  return { items: rows.slice(0, q.first).map((r) => r.state as ProblemState), hasNextPage: rows.length > q.first };
+}

@@ -1,22 +1,7 @@
-import type { NatsConnection } from '@nats-io/transport-node';
-import { encodeJson, type BusNames, type ViewChanged } from '../bus/index.js';
 import { evolve, type SubmissionEvent, type SubmissionState } from '../domain/index.js';
-import { followAsLeader, saveCheckpoint, type AppendWaker, type Db, type RecordedEvent } from '../eventstore/index.js';
-import type { Logger } from '../log/index.js';
+import type { Db, RecordedEvent } from '../eventstore/index.js';
 
-const SUBMISSION_PREFIX = 'submission-';
-
-export interface ProjectorDeps {
-  db: Db;
-  databaseUrl: string;
-  waker: AppendWaker;
-  nc: NatsConnection;
-  names: BusNames;
-  log: Logger;
-  onProjected?: (count: number) => void;
-}
-
-const checkpointName = 'projection:submissions';
+const PREFIX = 'submission-';
 
 async function loadStates(db: Db, ids: string[]): Promise<Map<string, SubmissionState>> {
   if (ids.length === 0) return new Map();
@@ -48,52 +33,26 @@ async function upsertStates(db: Db, states: SubmissionState[]): Promise<void> {
 }
 
 /**
- * Folds a batch of events into the submissions read model. Rows and checkpoint are written in
- * one transaction: a crash leaves both as they were, so no event is counted twice or lost.
- * Returns the changed views, to announce after commit.
+ * Folds the submission events of a batch into the submissions read model (inside the caller's
+ * transaction). Returns the views that changed.
  */
-export async function projectSubmissions(db: Db, events: RecordedEvent[], cursor: { transactionId: string; position: string }): Promise<SubmissionState[]> {
-  const relevant = events.filter((e) => e.streamId.startsWith(SUBMISSION_PREFIX));
-  return db.transaction().execute(async (tx) => {
-    const ids = [...new Set(relevant.map((e) => e.streamId.slice(SUBMISSION_PREFIX.length)))];
-    const states = await loadStates(tx, ids);
-    const changed = new Map<string, SubmissionState>();
-    for (const event of relevant) {
-      const id = event.streamId.slice(SUBMISSION_PREFIX.length);
-      const before = states.get(id) ?? null;
-      // Re-delivery of an already folded event (a rebuild racing the live projector) is a no-op.
-      if (before && event.version <= before.version) continue;
-      const after = evolve(before, { type: event.type, data: event.data } as SubmissionEvent);
-      if (after) {
-        states.set(id, after);
-        changed.set(id, after);
-      }
+export async function projectSubmissions(tx: Db, events: readonly RecordedEvent[]): Promise<SubmissionState[]> {
+  const relevant = events.filter((e) => e.streamId.startsWith(PREFIX));
+  if (relevant.length === 0) return [];
+  const ids = [...new Set(relevant.map((e) => e.streamId.slice(PREFIX.length)))];
+  const states = await loadStates(tx, ids);
+  const changed = new Map<string, SubmissionState>();
+  for (const event of relevant) {
+    const id = event.streamId.slice(PREFIX.length);
+    const before = states.get(id) ?? null;
+    // An event already folded (a rebuild racing the live projector) is a no-op.
+    if (before && event.version <= before.version) continue;
+    const after = evolve(before, { type: event.type, data: event.data } as SubmissionEvent);
+    if (after) {
+      states.set(id, after);
+      changed.set(id, after);
     }
-    await upsertStates(tx, [...changed.values()]);
-    await saveCheckpoint(tx, checkpointName, cursor);
-    return [...changed.values()];
-  });
-}
-
-/** Runs the submissions projector until `signal` aborts; a standby waits for the lock. */
-export async function runProjector(deps: ProjectorDeps, signal: AbortSignal): Promise<void> {
-  await followAsLeader(
-    {
-      ...deps,
-      role: 'projector',
-      lockName: `projector:${deps.names.namespace}`,
-      checkpointName,
-      saveCheckpoint: 'inside',
-      handle: async (events, cursor) => {
-        const changed = await projectSubmissions(deps.db, events, cursor);
-        // After commit: a subscriber that reads on this note finds the new view.
-        for (const s of changed) {
-          const note: ViewChanged = { submissionId: s.id, version: s.version, status: s.status };
-          deps.nc.publish(deps.names.viewSubject(s.id), encodeJson(note));
-        }
-        deps.onProjected?.(events.length);
-      },
-    },
-    signal,
-  );
+  }
+  await upsertStates(tx, [...changed.values()]);
+  return [...changed.values()];
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busNames, connectBus, decodeJson, type BusNames, type ViewChanged } from '../../src/bus/index.js';
 import { decide, fold, resolveLimits, submissionStreamId, type SubmissionEvent, type SubmissionState } from '../../src/domain/index.js';
 import { AppendWaker, START, appendToStream, loadCheckpoint, readAll } from '../../src/eventstore/index.js';
-import { findSubmission, listSubmissions, projectSubmissions, runProjector } from '../../src/projections/index.js';
+import { findSubmission, listSubmissions, projectBatch, runProjector } from '../../src/projections/index.js';
 import { createTestDatabase, testNamespace, type TestDatabase } from '../support/database.js';
 import { captureLogger, eventually } from '../support/log.js';
 
@@ -91,8 +91,8 @@ describe('submissions projector', () => {
   it('counts nothing twice when a batch is folded again from an older checkpoint', async () => {
     const before = (await findSubmission(t.db, id(1))) as SubmissionState;
     const { events, cursor } = await readAll(t.db, START, 1000);
-    await projectSubmissions(t.db, events, cursor);
+    await projectBatch(t.db, events, cursor);
     expect(await findSubmission(t.db, id(1))).toEqual(before);
-    expect(await loadCheckpoint(t.db, 'projection:submissions')).toEqual(cursor);
+    expect(await loadCheckpoint(t.db, 'projection:read-models')).toEqual(cursor);
   });
 });

@@ -1,0 +1,56 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { encodeJson, type BusNames, type ViewChanged } from '../bus/index.js';
+import type { SubmissionState } from '../domain/index.js';
+import { followAsLeader, saveCheckpoint, type AppendWaker, type Cursor, type Db, type RecordedEvent } from '../eventstore/index.js';
+import type { Logger } from '../log/index.js';
+import { projectProblems } from './problems.js';
+import { projectSubmissions } from './submissions.js';
+
+export interface ProjectorDeps {
+  db: Db;
+  databaseUrl: string;
+  waker: AppendWaker;
+  nc: NatsConnection;
+  names: BusNames;
+  log: Logger;
+  onProjected?: (count: number) => void;
+}
+
+export const PROJECTION_CHECKPOINT = 'projection:read-models';
+
+/**
+ * Folds a batch of events into the read models (submissions, problems). Rows and checkpoint are
+ * written in one transaction: a crash leaves both as they were, so no event is counted twice or
+ * lost. Returns the changed submission views, to announce after commit.
+ */
+export async function projectBatch(db: Db, events: RecordedEvent[], cursor: Cursor): Promise<SubmissionState[]> {
+  return db.transaction().execute(async (tx) => {
+    await projectProblems(tx, events);
+    const changed = await projectSubmissions(tx, events);
+    await saveCheckpoint(tx, PROJECTION_CHECKPOINT, cursor);
+    return changed;
+  });
+}
+
+/** Runs the projector until `signal` aborts; a standby waits for the lock. */
+export async function runProjector(deps: ProjectorDeps, signal: AbortSignal): Promise<void> {
+  await followAsLeader(
+    {
+      ...deps,
+      role: 'projector',
+      lockName: `projector:${deps.names.namespace}`,
+      checkpointName: PROJECTION_CHECKPOINT,
+      saveCheckpoint: 'inside',
+      handle: async (events, cursor) => {
+        const changed = await projectBatch(deps.db, events, cursor);
+        // After commit: a subscriber that reads on this note finds the new view.
+        for (const s of changed) {
+          const note: ViewChanged = { submissionId: s.id, version: s.version, status: s.status };
+          deps.nc.publish(deps.names.viewSubject(s.id), encodeJson(note));
+        }
+        deps.onProjected?.(events.length);
+      },
+    },
+    signal,
+  );
+}
