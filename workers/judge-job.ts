@@ -1,9 +1,21 @@
 import type Docker from 'dockerode';
-import { runVerdict, type SubmissionState } from '../src/domain/index.js';
+import {
+  compareOutput,
+  executionVerdict,
+  runVerdict,
+  score,
+  shouldSkip,
+  testOrder,
+  type RunFinished,
+  type SubmissionCommand,
+  type SubmissionState,
+  type Verdict,
+} from '../src/domain/index.js';
 import type { Db } from '../src/eventstore/index.js';
 import { findLanguage } from '../src/languages/index.js';
 import type { Logger } from '../src/log/index.js';
-import { openSandbox } from '../src/sandbox/index.js';
+import { openSandbox, type RunOutcome, type Sandbox } from '../src/sandbox/index.js';
+import { loadProblemData } from './problem-data.js';
 import { handleSubmissionCommand, loadSubmission } from './submission-commands.js';
 
 export interface JudgeContext {
@@ -20,9 +32,18 @@ const now = (): string => new Date().toISOString();
 
 export type JudgeOutcome = 'judged' | 'already-done' | 'unknown-submission';
 
+const measured = (run: RunOutcome) => ({
+  timeMs: run.timeMs,
+  wallTimeMs: run.wallTimeMs,
+  memoryKb: run.memoryKb,
+  exitCode: run.exitCode,
+  signal: run.signal,
+});
+
 /**
- * Judges one round of one submission: compile once, run, record each result as it is known.
- * Safe to call again for the same round (redelivery): recorded work is not redone.
+ * Judges one round of one submission: compile once, run each test in the same container, record
+ * each result as it is known. Safe to call again for the same round (redelivery): recorded work
+ * is not redone, and every test is recorded once.
  */
 export async function judgeSubmission(ctx: JudgeContext, submissionId: string, round: number): Promise<JudgeOutcome> {
   let state = await loadSubmission(ctx.db, submissionId);
@@ -31,51 +52,64 @@ export async function judgeSubmission(ctx: JudgeContext, submissionId: string, r
   const log = ctx.log.child({ submissionId, round });
   const language = findLanguage(state.language);
   if (!language) throw new Error(`language ${state.language} is not in this worker's registry`);
+  // Load what the judging needs before announcing it started.
+  const problemData = state.problemId !== null ? await loadProblemData(ctx.db, state.problemId, state.problemVersion ?? 1) : null;
+  if (problemData?.problem.checker.custom) throw new Error('custom checkers are not supported by this worker');
 
-  const apply = async (command: Parameters<typeof handleSubmissionCommand>[2]): Promise<SubmissionState> => {
-    const next = await handleSubmissionCommand(ctx.db, submissionId, command, state);
+  let current: SubmissionState = state;
+  const apply = async (command: SubmissionCommand): Promise<SubmissionState> => {
+    const next = await handleSubmissionCommand(ctx.db, submissionId, command, current);
     if (next === null) throw new Error('submission vanished');
-    state = next;
+    current = next;
     return next;
   };
+  const record = (data: Omit<RunFinished['data'], 'round'>) => apply({ type: 'RecordRun', data: { round, ...data } });
 
-  let current = await apply({ type: 'StartJudging', data: { round, worker: ctx.workerId, compiles: language.compile !== undefined, now: now() } });
-  const { limits, source, stdin, expectedOutput } = current.request;
-  const sandbox = await openSandbox({
+  await apply({ type: 'StartJudging', data: { round, worker: ctx.workerId, compiles: language.compile !== undefined, now: now() } });
+  const sandbox: Sandbox = await openSandbox({
     docker: ctx.docker,
     namespace: ctx.namespace,
     language,
-    source,
-    limits,
+    source: current.request.source,
+    limits: current.request.limits,
     labels: { 'judge.submission': submissionId, 'judge.round': String(round) },
   });
   try {
     const compiled = await sandbox.compile();
     if (compiled) {
-      current = await apply({ type: 'RecordCompile', data: { round, ...compiled, output: storable(compiled.output), now: now() } });
+      await apply({ type: 'RecordCompile', data: { round, ...compiled, output: storable(compiled.output), now: now() } });
       if (!compiled.success) {
         log.info({ verdict: current.verdict }, 'compilation failed');
         return 'judged';
       }
     }
-    const run = await sandbox.run(stdin, limits);
-    current = await apply({
-      type: 'RecordRun',
-      data: {
-        round,
+    const limits = current.request.limits;
+    if (problemData === null) {
+      const run = await sandbox.run(current.request.stdin, limits);
+      await record({
         index: 0,
-        verdict: runVerdict(run, expectedOutput),
-        timeMs: run.timeMs,
-        wallTimeMs: run.wallTimeMs,
-        memoryKb: run.memoryKb,
-        exitCode: run.exitCode,
-        signal: run.signal,
+        verdict: runVerdict(run, current.request.expectedOutput),
+        ...measured(run),
         stdout: storable(run.stdout),
         stderr: storable(run.stderr),
-      },
-    });
-    current = await apply({ type: 'FinishJudging', data: { round, now: now() } });
-    log.info({ verdict: current.verdict, timeMs: current.timeMs }, 'judged');
+      });
+      await apply({ type: 'FinishJudging', data: { round, now: now() } });
+    } else {
+      const { problem, inputs, answers } = problemData;
+      for (const index of testOrder(problem)) {
+        if (current.tests.some((t) => t.index === index)) continue; // recorded by an earlier delivery
+        const group = problem.tests[index]!.group;
+        if (shouldSkip(problem, index, current.tests)) {
+          await record({ index, group, verdict: 'SKIPPED', timeMs: 0, wallTimeMs: 0, memoryKb: 0, exitCode: null, signal: null, stdout: null, stderr: null });
+          continue;
+        }
+        const run = await sandbox.run(inputs[index]!, limits);
+        const verdict: Verdict = executionVerdict(run) ?? (compareOutput(run.stdout, answers[index]!, problem.checker) ? 'ACCEPTED' : 'WRONG_ANSWER');
+        await record({ index, group, verdict, ...measured(run), stdout: null, stderr: null });
+      }
+      await apply({ type: 'FinishJudging', data: { round, now: now(), score: score(problem, current.tests) } });
+    }
+    log.info({ verdict: current.verdict, score: current.score, timeMs: current.timeMs }, 'judged');
     return 'judged';
   } finally {
     await sandbox.close().catch((err: unknown) => log.warn({ err }, 'sandbox close failed'));

@@ -1,11 +1,13 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { submissionStreamId, type SubmissionState } from '../domain/index.js';
 import { readAll, readStream } from '../eventstore/index.js';
-import { listSubmissions } from '../projections/index.js';
+import { listProblems, listSubmissions } from '../projections/index.js';
 import { requireRole } from './auth.js';
 import type { ApiContext } from './context.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import { badInput } from './errors.js';
+import { createProblem, loadProblem, problemView, type CreateProblemArgs } from './problems.js';
+import { rejudge } from './rejudge.js';
 import { submit, type SubmitArgs } from './submit.js';
 import { changesOf } from './view-hub.js';
 import { foldEvents, loadVisibleSubmission, requireVisibleSubmission, submissionFields, toEventView } from './views.js';
@@ -21,9 +23,10 @@ const DateTime = new GraphQLScalarType({
 
 const JSONScalar = new GraphQLScalarType({ name: 'JSON', serialize: (v) => v, parseValue: (v) => v });
 
-type SubmissionCursor = { t: string; id: string };
-const isSubmissionCursor = (v: unknown): v is SubmissionCursor =>
-  typeof v === 'object' && v !== null && typeof (v as SubmissionCursor).t === 'string' && typeof (v as SubmissionCursor).id === 'string';
+// Newest-first lists continue after (created at, id).
+type KeysetCursor = { t: string; id: string };
+const isKeysetCursor = (v: unknown): v is KeysetCursor =>
+  typeof v === 'object' && v !== null && typeof (v as KeysetCursor).t === 'string' && typeof (v as KeysetCursor).id === 'string';
 type StreamCursor = { v: number };
 const isStreamCursor = (v: unknown): v is StreamCursor => typeof v === 'object' && v !== null && Number.isInteger((v as StreamCursor).v);
 type LogCursor = { x: string; p: string };
@@ -32,6 +35,7 @@ const isLogCursor = (v: unknown): v is LogCursor =>
 
 const streamTenantOk = async (ctx: ApiContext, streamId: string): Promise<boolean> => {
   if (ctx.principal.role === 'ADMIN') return true;
+  if (streamId.startsWith('problem-')) return true; // problems are readable by every role
   const m = /^submission-(.+)$/.exec(streamId);
   return m?.[1] !== undefined && (await loadVisibleSubmission(ctx, m[1])) !== null;
 };
@@ -42,6 +46,16 @@ export const resolvers = {
   Submission: submissionFields,
   Query: {
     languages: async (_: unknown, __: unknown, ctx: ApiContext) => [...(await ctx.languages()).values()],
+    problem: async (_: unknown, args: { id: string }, ctx: ApiContext) => {
+      const p = await loadProblem(ctx, args.id);
+      return p ? problemView(p) : null;
+    },
+    problems: async (_: unknown, args: { first?: number; after?: string | null }, ctx: ApiContext) => {
+      const after = decodeCursor(args.after, isKeysetCursor);
+      const page = await listProblems(ctx.deps.db, { first: pageSize(args.first, 100), after: after ? { createdAt: after.t, id: after.id } : null });
+      const edges = page.items.map((p) => ({ node: problemView(p), cursor: encodeCursor({ t: p.createdAt, id: p.id }) }));
+      return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    },
     submission: (_: unknown, args: { id: string }, ctx: ApiContext) => loadVisibleSubmission(ctx, args.id),
     submissions: async (
       _: unknown,
@@ -49,10 +63,10 @@ export const resolvers = {
       ctx: ApiContext,
     ) => {
       const first = pageSize(args.first, 100);
-      const after = decodeCursor(args.after, isSubmissionCursor);
-      if (args.filter?.problemId) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+      const after = decodeCursor(args.after, isKeysetCursor);
       const page = await listSubmissions(ctx.deps.db, {
         tenant: ctx.principal.role === 'ADMIN' ? null : ctx.principal.tenant,
+        problemId: args.filter?.problemId ?? null,
         language: args.filter?.language ?? null,
         status: args.filter?.status ?? null,
         verdict: args.filter?.verdict ?? null,
@@ -96,6 +110,8 @@ export const resolvers = {
   },
   Mutation: {
     submit: (_: unknown, args: { input: SubmitArgs }, ctx: ApiContext) => submit(ctx, args.input),
+    createProblem: (_: unknown, args: { input: CreateProblemArgs }, ctx: ApiContext) => createProblem(ctx, args.input),
+    rejudge: (_: unknown, args: { id: string }, ctx: ApiContext) => rejudge(ctx, args.id),
   },
   Subscription: {
     submissionUpdated: {

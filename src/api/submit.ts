@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { LimitError, decide, resolveLimits, submissionStreamId, type SubmissionState } from '../domain/index.js';
+import { LimitError, decide, maxScore, resolveLimits, submissionStreamId, type SubmissionState } from '../domain/index.js';
 import { ConcurrencyError, appendToStream, readStream } from '../eventstore/index.js';
 import { requireRole } from './auth.js';
 import type { ApiContext } from './context.js';
 import { badInput, judgeError, notFound } from './errors.js';
+import { loadProblem } from './problems.js';
 import { foldEvents } from './views.js';
 
 export const MAX_SOURCE_BYTES = 256 * 1024;
@@ -35,7 +36,16 @@ function checkText(name: string, text: string, maxBytes: number): void {
 /** Validates a submit and appends SubmissionReceived; answers the view as of that event. */
 export async function submit(ctx: ApiContext, input: SubmitArgs): Promise<SubmissionState> {
   requireRole(ctx.principal, 'ADMIN', 'SUBMITTER');
-  if (input.problemId !== undefined && input.problemId !== null) throw notFound(`problem ${input.problemId}`);
+  const problemId = input.problemId ?? null;
+  const problem = problemId === null ? null : await loadProblem(ctx, problemId);
+  if (problemId !== null && !problem) throw notFound(`problem ${problemId}`);
+  if (problem) {
+    for (const field of ['stdin', 'expectedOutput', 'limits'] as const) {
+      if (input[field] !== undefined && input[field] !== null) {
+        throw badInput(`${field} is for ad-hoc runs only; a problem brings its own tests and limits`, field);
+      }
+    }
+  }
   if (!(await ctx.languages()).has(input.language)) {
     const known = [...(await ctx.languages()).keys()].join(', ') || 'none: no worker has registered yet';
     throw badInput(`unknown language "${input.language}" (available: ${known})`, 'language');
@@ -46,7 +56,7 @@ export async function submit(ctx: ApiContext, input: SubmitArgs): Promise<Submis
   checkText('expectedOutput', input.expectedOutput ?? '', MAX_STDIN_BYTES);
   let limits;
   try {
-    limits = resolveLimits(input.limits);
+    limits = problem ? problem.limits : resolveLimits(input.limits);
   } catch (e) {
     if (e instanceof LimitError) throw badInput(e.message, `limits.${e.field}`);
     throw e;
@@ -68,6 +78,9 @@ export async function submit(ctx: ApiContext, input: SubmitArgs): Promise<Submis
         limits,
         idempotencyKey: key,
         receivedAt: new Date().toISOString(),
+        problemId: problem?.id ?? null,
+        problemVersion: problem?.version ?? null,
+        maxScore: problem ? maxScore(problem) : null,
       },
     },
     null,

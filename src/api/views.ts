@@ -5,6 +5,7 @@ import { findSubmission } from '../projections/index.js';
 import { canSee } from './auth.js';
 import type { ApiContext } from './context.js';
 import { notFound } from './errors.js';
+import { loadProblem, problemView } from './problems.js';
 
 /** A submission as the GraphQL `Submission` type resolves it (field resolvers fill the rest). */
 export type SubmissionView = SubmissionState;
@@ -40,7 +41,11 @@ export async function requireVisibleSubmission(ctx: ApiContext, id: string): Pro
 }
 
 export const submissionFields = {
-  problem: () => null,
+  problem: async (s: SubmissionView, _: unknown, ctx: ApiContext) => {
+    if (s.problemId === null) return null;
+    const problem = await loadProblem(ctx, s.problemId);
+    return problem ? problemView(problem) : null;
+  },
   language: async (s: SubmissionView, _: unknown, ctx: ApiContext) => {
     const known = (await ctx.languages()).get(s.language);
     if (known) return known;
@@ -54,9 +59,7 @@ export const submissionFields = {
       sourceFileName: spec?.sourceFileName ?? 'main',
     };
   },
-  score: () => null,
-  maxScore: () => null,
-  tests: (s: SubmissionView) => s.tests.map((t) => ({ ...t, group: null, checkerMessage: null })),
+  tests: (s: SubmissionView) => s.tests.map((t) => ({ ...t, group: t.group ?? null, checkerMessage: t.checkerMessage ?? null })),
   events: async (s: SubmissionView, _: unknown, ctx: ApiContext) =>
     (await readStream(ctx.deps.db, submissionStreamId(s.id))).map(toEventView),
 };

@@ -43,7 +43,7 @@ export interface SubmissionReceived {
 
 export interface RejudgeRequested {
   type: 'RejudgeRequested';
-  data: { round: number; requestedAt: string; reason: string | null };
+  data: { round: number; requestedAt: string; reason: string | null; /** for the job's subject */ language: string };
 }
 
 export interface JudgingStarted {

@@ -171,7 +171,7 @@ export function decide(command: SubmissionCommand, state: Submission): Submissio
   }
   if (state === null) throw new SubmissionRuleError('NOT_FOUND', 'no such submission');
   if (command.type === 'RequestRejudge') {
-    return [{ type: 'RejudgeRequested', data: { round: state.round + 1, requestedAt: command.data.now, reason: command.data.reason } }];
+    return [{ type: 'RejudgeRequested', data: { round: state.round + 1, requestedAt: command.data.now, reason: command.data.reason, language: state.language } }];
   }
   const { round } = command.data;
   if (round !== state.round || isFinal(state)) return [];

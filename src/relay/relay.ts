@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { encodeJson, ensureStreams, type BusNames, type JudgeJob } from '../bus/index.js';
 import { followAsLeader, type AppendWaker, type Db, type RecordedEvent } from '../eventstore/index.js';
-import type { SubmissionReceived } from '../domain/index.js';
+import type { RejudgeRequested, SubmissionReceived } from '../domain/index.js';
 import type { Logger } from '../log/index.js';
 
 export interface RelayDeps {
@@ -23,6 +23,10 @@ export function jobFor(event: RecordedEvent): JudgeJob | null {
   if (event.type === 'SubmissionReceived') {
     const data = event.data as SubmissionReceived['data'];
     return { submissionId: data.submissionId, round: 1, language: data.language };
+  }
+  if (event.type === 'RejudgeRequested') {
+    const data = event.data as RejudgeRequested['data'];
+    return { submissionId: event.streamId.slice('submission-'.length), round: data.round, language: data.language };
   }
   return null;
 }
