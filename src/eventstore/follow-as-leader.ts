@@ -22,7 +22,7 @@ export interface LeaderTail {
    * itself, in its own transaction (projectors: exactly-once).
    */
   saveCheckpoint: 'after' | 'inside';
-  handle: (events: RecordedEvent[], cursor: Cursor) => Promise<void>;
+  handle: (events: RecordedEvent[], cursor: Cursor, from: Cursor) => Promise<void>;
 }
 
 /**
@@ -39,8 +39,9 @@ export async function followAsLeader(options: LeaderTail, signal: AbortSignal): 
       await tailAll(db, options.waker, {
         from: await loadCheckpoint(db, options.checkpointName),
         signal: AbortSignal.any([signal, leadership.lost]),
-        handle: async (events, cursor) => {
-          await options.handle(events, cursor);
+        reload: () => loadCheckpoint(db, options.checkpointName),
+        handle: async (events, cursor, from) => {
+          await options.handle(events, cursor, from);
           if (options.saveCheckpoint === 'after') await saveCheckpoint(db, options.checkpointName, cursor);
         },
         onError: (err) => log.warn({ role, err }, `${role} batch failed; retrying`),

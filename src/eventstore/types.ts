@@ -40,3 +40,11 @@ export class ConcurrencyError extends Error {
     this.name = 'ConcurrencyError';
   }
 }
+
+/** A tailer's stored checkpoint is not where its batch started: someone (a rebuild) moved it. */
+export class CheckpointMoved extends Error {
+  constructor(readonly name_: string) {
+    super(`checkpoint ${name_} was moved by another process`);
+    this.name = 'CheckpointMoved';
+  }
+}

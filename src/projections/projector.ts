@@ -1,7 +1,17 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encodeJson, type BusNames, type ViewChanged } from '../bus/index.js';
 import type { SubmissionState } from '../domain/index.js';
-import { followAsLeader, saveCheckpoint, type AppendWaker, type Cursor, type Db, type RecordedEvent } from '../eventstore/index.js';
+import {
+  CheckpointMoved,
+  followAsLeader,
+  lockCheckpoint,
+  sameCursor,
+  saveCheckpoint,
+  type AppendWaker,
+  type Cursor,
+  type Db,
+  type RecordedEvent,
+} from '../eventstore/index.js';
 import type { Logger } from '../log/index.js';
 import { projectProblems } from './problems.js';
 import { projectSubmissions } from './submissions.js';
@@ -21,10 +31,13 @@ export const PROJECTION_CHECKPOINT = 'projection:read-models';
 /**
  * Folds a batch of events into the read models (submissions, problems). Rows and checkpoint are
  * written in one transaction: a crash leaves both as they were, so no event is counted twice or
- * lost. Returns the changed submission views, to announce after commit.
+ * lost. With `from`, the batch applies only if the checkpoint still stands there (a rebuild may
+ * have moved it). Returns the changed submission views, to announce after commit.
  */
-export async function projectBatch(db: Db, events: RecordedEvent[], cursor: Cursor): Promise<SubmissionState[]> {
+export async function projectBatch(db: Db, events: RecordedEvent[], cursor: Cursor, from?: Cursor): Promise<SubmissionState[]> {
   return db.transaction().execute(async (tx) => {
+    const stored = await lockCheckpoint(tx, PROJECTION_CHECKPOINT);
+    if (from && !sameCursor(stored, from)) throw new CheckpointMoved(PROJECTION_CHECKPOINT);
     await projectProblems(tx, events);
     const changed = await projectSubmissions(tx, events);
     await saveCheckpoint(tx, PROJECTION_CHECKPOINT, cursor);
@@ -41,8 +54,8 @@ export async function runProjector(deps: ProjectorDeps, signal: AbortSignal): Pr
       lockName: `projector:${deps.names.namespace}`,
       checkpointName: PROJECTION_CHECKPOINT,
       saveCheckpoint: 'inside',
-      handle: async (events, cursor) => {
-        const changed = await projectBatch(deps.db, events, cursor);
+      handle: async (events, cursor, from) => {
+        const changed = await projectBatch(deps.db, events, cursor, from);
         // After commit: a subscriber that reads on this note finds the new view.
         for (const s of changed) {
           const note: ViewChanged = { submissionId: s.id, version: s.version, status: s.status };
