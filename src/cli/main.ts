@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { ConfigError, parseConfig } from '../config/index.js';
+import { clientFromEnvironment } from '../client/index.js';
 import { auditVerify, projectionsRebuild, withDatabase } from './database-commands.js';
+import { problemImport } from './problem-commands.js';
+
+class UsageError extends Error {}
 
 // The operator's command line: `npm run judge -- <command>`. Database commands use
 // DATABASE_URL; client commands talk to a running judge over GraphQL.
@@ -12,12 +16,21 @@ commands:
   audit verify          verify every event's hash chain, replay the log into scratch tables and
                         compare them row by row with the live read models; exit 1 on any mismatch
   projections rebuild   rebuild the read models from position zero (safe while the judge runs)
+  problem import <dir|zip> [--time-limit <seconds>] [--verify]
+                        create a problem from an ICPC problem package; with --verify, judge every
+                        file under submissions/<verdict>/ and check it gets that verdict
   help                  this text
 
-environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/judge)`;
+environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/judge) for audit and
+projections; JUDGE_URL (default http://127.0.0.1:4000/graphql) and JUDGE_TOKEN (default the
+admin token: JUDGE_ADMIN_TOKEN or .judge/admin-token) for commands that talk to the judge`;
 
 export async function runCli(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: 'boolean', short: 'h' } } });
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' }, verify: { type: 'boolean' }, 'time-limit': { type: 'string' } },
+  });
   const [command, sub] = positionals;
   if (values.help || !command || command === 'help') {
     console.log(HELP);
@@ -29,6 +42,14 @@ export async function runCli(argv: string[]): Promise<number> {
       return withDatabase(config.databaseUrl, (db) => auditVerify(db));
     case 'projections rebuild':
       return withDatabase(config.databaseUrl, (db) => projectionsRebuild(db));
+    case 'problem import': {
+      const path = positionals[2];
+      if (!path) throw new UsageError('problem import needs a package folder or .zip');
+      const limit = values['time-limit'];
+      const timeLimitSeconds = limit === undefined ? undefined : Number(limit);
+      if (timeLimitSeconds !== undefined && !(timeLimitSeconds > 0)) throw new UsageError('--time-limit takes seconds, e.g. 1.5');
+      return problemImport(clientFromEnvironment(process.env), path, { timeLimitSeconds, verify: values.verify === true });
+    }
     default:
       console.error(`judge: unknown command "${positionals.join(' ')}"\n\n${HELP}`);
       return 2;
@@ -39,8 +60,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
+      const usage = err instanceof ConfigError || err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       console.error(`judge: ${err instanceof ConfigError ? `bad configuration: ${err.message}` : err instanceof Error ? err.message : String(err)}`);
-      process.exit(err instanceof ConfigError ? 2 : 1);
+      process.exit(usage ? 2 : 1);
     },
   );
 }
