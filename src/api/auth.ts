@@ -1,25 +1,38 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Role } from '../domain/index.js';
+import type { Db } from '../eventstore/index.js';
+import { findApiKeyByTokenHash } from '../projections/index.js';
 import { judgeError } from './errors.js';
 
-export type Role = 'ADMIN' | 'SUBMITTER' | 'VIEWER';
+export type { Role };
 
 export interface Principal {
   role: Role;
   /** the tenant a submission belongs to; the admin token has its own */
   tenant: string;
+  /** null for the bootstrap admin token (JUDGE_ADMIN_TOKEN) */
+  keyId: string | null;
 }
 
 export const ADMIN_TENANT = 'admin';
 
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-/** Reads `Bearer <token>` and resolves it to a principal, or fails with UNAUTHENTICATED. */
-export function authenticate(authorization: string | undefined | null, adminToken: string): Principal {
+/**
+ * Reads `Bearer <token>` and resolves it to a principal: the admin token, or an API key that
+ * exists and is not revoked. Anything else is UNAUTHENTICATED.
+ */
+export async function authenticate(authorization: string | undefined | null, adminToken: string, db: Db): Promise<Principal> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match?.[1]) throw judgeError('UNAUTHENTICATED', 'missing bearer token (Authorization: Bearer <token>)');
+  const hash = tokenHash(match[1]);
   // Compare digests: constant time, whatever the lengths.
-  if (!timingSafeEqual(digest(match[1]), digest(adminToken))) throw judgeError('UNAUTHENTICATED', 'invalid token');
-  return { role: 'ADMIN', tenant: ADMIN_TENANT };
+  if (timingSafeEqual(Buffer.from(hash, 'hex'), Buffer.from(tokenHash(adminToken), 'hex'))) {
+    return { role: 'ADMIN', tenant: ADMIN_TENANT, keyId: null };
+  }
+  const key = await findApiKeyByTokenHash(db, hash);
+  if (!key || key.revokedAt !== null) throw judgeError('UNAUTHENTICATED', 'invalid or revoked token');
+  return { role: key.role, tenant: key.tenant, keyId: key.id };
 }
 
 export function requireRole(principal: Principal, ...roles: Role[]): void {

@@ -2,7 +2,8 @@ import { GraphQLScalarType, Kind } from 'graphql';
 import { submissionStreamId, type SubmissionState } from '../domain/index.js';
 import { readAll, readStream } from '../eventstore/index.js';
 import { listProblems, listSubmissions } from '../projections/index.js';
-import { requireRole } from './auth.js';
+import { createApiKey, revokeApiKey } from './api-keys.js';
+import { requireRole, type Role } from './auth.js';
 import type { ApiContext } from './context.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import { badInput } from './errors.js';
@@ -112,6 +113,8 @@ export const resolvers = {
     submit: (_: unknown, args: { input: SubmitArgs }, ctx: ApiContext) => submit(ctx, args.input),
     createProblem: (_: unknown, args: { input: CreateProblemArgs }, ctx: ApiContext) => createProblem(ctx, args.input),
     rejudge: (_: unknown, args: { id: string }, ctx: ApiContext) => rejudge(ctx, args.id),
+    createApiKey: (_: unknown, args: { tenant: string; role: Role }, ctx: ApiContext) => createApiKey(ctx, args.tenant, args.role),
+    revokeApiKey: (_: unknown, args: { id: string }, ctx: ApiContext) => revokeApiKey(ctx, args.id),
   },
   Subscription: {
     submissionUpdated: {

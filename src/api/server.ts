@@ -2,9 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { sql } from 'kysely';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { decodeJson } from '../bus/index.js';
 import { authenticate, type Principal } from './auth.js';
 import { createContext, type ApiContext, type ApiDeps } from './context.js';
 import { formatJudgeError } from './graphql-errors.js';
@@ -59,7 +60,7 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
     }
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found; the API is at /graphql' });
     handleGraphQLHttp(apollo, req, res, async () =>
-      createContext(deps, hub, authenticate(req.headers.authorization, deps.adminToken)),
+      createContext(deps, hub, await authenticate(req.headers.authorization, deps.adminToken, deps.db)),
     ).catch((err: unknown) => {
       deps.log.error({ err }, 'http request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
@@ -70,13 +71,29 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const mask = (errors: readonly GraphQLError[] | readonly GraphQLFormattedError[]): GraphQLFormattedError[] =>
     errors.map((e) => formatError('toJSON' in e ? e.toJSON() : e, e));
+  const byKey = new Map<string, Set<WebSocket>>();
+  const revocations = deps.nc.subscribe(deps.names.keyRevokedSubject, {
+    // A revoked key's open connections end, with the same code as a bad token.
+    callback: (_err, msg) => {
+      const { keyId } = decodeJson<{ keyId: string }>(msg.data);
+      for (const socket of byKey.get(keyId) ?? []) socket.close(4403, 'Forbidden: key revoked');
+      byKey.delete(keyId);
+    },
+  });
   const ws = useServer<{ authorization?: string }, { principal?: Principal }>(
     {
       schema,
       // A missing or bad token: the connection closes with 4403 Forbidden.
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
         try {
-          ctx.extra.principal = authenticate(ctx.connectionParams?.authorization, deps.adminToken);
+          const principal = await authenticate(ctx.connectionParams?.authorization, deps.adminToken, deps.db);
+          ctx.extra.principal = principal;
+          if (principal.keyId) {
+            const { keyId } = principal;
+            const sockets = byKey.get(keyId) ?? new Set<WebSocket>();
+            byKey.set(keyId, sockets.add(ctx.extra.socket));
+            ctx.extra.socket.once('close', () => sockets.delete(ctx.extra.socket));
+          }
           return true;
         } catch {
           return false;
@@ -97,6 +114,7 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
     server,
     close: async () => {
       hub.stop();
+      revocations.unsubscribe();
       await ws.dispose(); // completes subscriptions and closes sockets with 1001 Going away
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();

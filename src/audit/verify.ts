@@ -4,11 +4,13 @@ import { PROJECTION_CHECKPOINT, createScratch, replayInto } from '../projections
 import { verifyHashChains, type ChainBreak } from './hash-chains.js';
 
 export interface ReadModelMismatch {
-  table: 'submissions' | 'problems';
+  table: (typeof READ_MODELS)[number];
   id: string;
   /** which side has the row: both (they differ), only the replay, or only the live model */
   kind: 'differs' | 'missing-live' | 'extra-live';
 }
+
+const READ_MODELS = ['submissions', 'problems', 'api_keys'] as const;
 
 export interface AuditReport {
   events: number;
@@ -42,13 +44,13 @@ export async function verifyAudit(db: Db, onProgress?: AuditProgress): Promise<A
       const rest = await replayInto(db, scratch, first.cursor, { until: at });
       const mismatches: ReadModelMismatch[] = [];
       let rowsCompared = 0;
-      for (const table of ['submissions', 'problems'] as const) {
+      for (const table of READ_MODELS) {
         const { rows } = await sql<{ id: string; kind: ReadModelMismatch['kind']; compared: string }>`
           SELECT coalesce(r.id, l.id)::text AS id,
                  CASE WHEN l.id IS NULL THEN 'missing-live' WHEN r.id IS NULL THEN 'extra-live' ELSE 'differs' END AS kind
           FROM ${sql.id(scratch.schema, table)} r
           FULL OUTER JOIN ${sql.id('public', table)} l ON l.id = r.id
-          WHERE r.id IS NULL OR l.id IS NULL OR r.state IS DISTINCT FROM l.state
+          WHERE r.id IS NULL OR l.id IS NULL OR to_jsonb(r.*) IS DISTINCT FROM to_jsonb(l.*)
           ORDER BY 1`.execute(tx);
         mismatches.push(...rows.map((r) => ({ table, id: r.id, kind: r.kind })));
         const count = await sql<{ n: string }>`SELECT count(*)::text AS n FROM ${sql.id('public', table)}`.execute(tx);

@@ -12,6 +12,8 @@ export interface BusNames {
   jobSubject(language: string): string;
   /** core NATS: the projector says a submission's view changed */
   viewSubject(submissionId: string): string;
+  /** core NATS: an API key was revoked */
+  keyRevokedSubject: string;
 }
 
 export function busNames(namespace: string): BusNames {
@@ -30,6 +32,7 @@ export function busNames(namespace: string): BusNames {
     },
     jobSubject: (language) => `${namespace}.jobs.${token(language)}`,
     viewSubject: (submissionId) => `${namespace}.views.submission.${token(submissionId)}`,
+    keyRevokedSubject: `${namespace}.keys.revoked`,
   };
 }
 

@@ -40,3 +40,5 @@ export type {
 } from './problem.js';
 export { testOrder, shouldSkip, groupPoints, maxScore, score } from './grading.js';
 export type { GradedTest } from './grading.js';
+export { ROLES, apiKeyStreamId, evolveApiKey, decideApiKey, ApiKeyRuleError } from './api-key.js';
+export type { Role, ApiKeyCreated, ApiKeyRevoked, ApiKeyEvent, ApiKeyState, ApiKeyCommand } from './api-key.js';

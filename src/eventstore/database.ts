@@ -63,7 +63,17 @@ export interface ProblemsTable {
   state: ColumnType<unknown, string, string>;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  tenant: string;
+  role: string;
+  token_hash: string;
+  created_at: ColumnType<Date, string, string>;
+  revoked_at: ColumnType<Date | null, string | null, string | null>;
+}
+
 export interface Database {
+  api_keys: ApiKeysTable;
   blobs: BlobsTable;
   problems: ProblemsTable;
   events: EventsTable;

@@ -5,3 +5,4 @@ export type { SubmissionPageQuery } from './read.js';
 export { createScratch, replayInto } from './scratch.js';
 export type { Scratch } from './scratch.js';
 export { rebuildReadModels } from './rebuild.js';
+export { findApiKey, findApiKeyByTokenHash } from './api-keys.js';

@@ -13,6 +13,7 @@ import {
   type RecordedEvent,
 } from '../eventstore/index.js';
 import type { Logger } from '../log/index.js';
+import { projectApiKeys } from './api-keys.js';
 import { projectProblems } from './problems.js';
 import { projectSubmissions } from './submissions.js';
 
@@ -29,19 +30,25 @@ export interface ProjectorDeps {
 export const PROJECTION_CHECKPOINT = 'projection:read-models';
 
 /**
- * Folds a batch of events into the read models (submissions, problems). Rows and checkpoint are
+ * Folds a batch of events into the read models (submissions, problems, API keys). Rows and checkpoint are
  * written in one transaction: a crash leaves both as they were, so no event is counted twice or
  * lost. With `from`, the batch applies only if the checkpoint still stands there (a rebuild may
  * have moved it). Returns the changed submission views, to announce after commit.
  */
-export async function projectBatch(db: Db, events: RecordedEvent[], cursor: Cursor, from?: Cursor): Promise<SubmissionState[]> {
+export async function projectBatch(
+  db: Db,
+  events: RecordedEvent[],
+  cursor: Cursor,
+  from?: Cursor,
+): Promise<{ submissions: SubmissionState[]; revokedKeys: string[] }> {
   return db.transaction().execute(async (tx) => {
     const stored = await lockCheckpoint(tx, PROJECTION_CHECKPOINT);
     if (from && !sameCursor(stored, from)) throw new CheckpointMoved(PROJECTION_CHECKPOINT);
+    const revokedKeys = await projectApiKeys(tx, events);
     await projectProblems(tx, events);
-    const changed = await projectSubmissions(tx, events);
+    const submissions = await projectSubmissions(tx, events);
     await saveCheckpoint(tx, PROJECTION_CHECKPOINT, cursor);
-    return changed;
+    return { submissions, revokedKeys };
   });
 }
 
@@ -57,10 +64,12 @@ export async function runProjector(deps: ProjectorDeps, signal: AbortSignal): Pr
       handle: async (events, cursor, from) => {
         const changed = await projectBatch(deps.db, events, cursor, from);
         // After commit: a subscriber that reads on this note finds the new view.
-        for (const s of changed) {
+        for (const s of changed.submissions) {
           const note: ViewChanged = { submissionId: s.id, version: s.version, status: s.status };
           deps.nc.publish(deps.names.viewSubject(s.id), encodeJson(note));
         }
+        // Api processes end the open subscriptions of a revoked key.
+        for (const keyId of changed.revokedKeys) deps.nc.publish(deps.names.keyRevokedSubject, encodeJson({ keyId }));
         deps.onProjected?.(events.length);
       },
     },

@@ -16,7 +16,7 @@ export async function rebuildReadModels(db: Db, onProgress?: (events: number) =>
     return await db.transaction().execute(async (tx) => {
       await lockCheckpoint(tx, PROJECTION_CHECKPOINT);
       const rest = await replayInto(db, scratch, first.cursor);
-      for (const table of ['submissions', 'problems'] as const) {
+      for (const table of ['submissions', 'problems', 'api_keys'] as const) {
         await sql`DELETE FROM ${sql.id('public', table)}`.execute(tx);
         await sql`INSERT INTO ${sql.id('public', table)} SELECT * FROM ${sql.id(scratch.schema, table)}`.execute(tx);
       }

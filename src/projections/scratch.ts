@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { readAll, type Cursor, type Db } from '../eventstore/index.js';
 import { projectBatch } from './projector.js';
 
-const READ_MODEL_TABLES = ['submissions', 'problems', 'checkpoints'] as const;
+const READ_MODEL_TABLES = ['submissions', 'problems', 'api_keys', 'checkpoints'] as const;
 
 export interface Scratch {
   schema: string;
