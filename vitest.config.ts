@@ -1,13 +1,18 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 // Tiers by file name: *.unit.test.ts are pure; *.int.test.ts and *.e2e.test.ts talk to the real
 // Postgres, NATS and Docker, so they get longer timeouts and run two files at a time (2 cores).
 export default defineConfig({
+  // One graphql for everything, as under plain Node: the dependencies load graphql's CommonJS
+  // build, and vite would otherwise give our own code its ESM build (two graphql "realms").
+  resolve: { alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }] },
   test: {
     maxWorkers: 2,
     projects: [
-      { test: { name: 'unit', include: ['test/**/*.unit.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'] } },
       {
+        extends: true,
         test: {
           name: 'int',
           include: ['test/**/*.int.test.ts', 'test/**/*.e2e.test.ts'],

@@ -55,6 +55,8 @@ export async function startJudge(config: Config, adminToken: string, log: Logger
     api = await startApi(
       {
         db,
+        databaseUrl: config.databaseUrl,
+        abuseLimits: config.limits,
         nc,
         names,
         adminToken,

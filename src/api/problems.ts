@@ -3,17 +3,15 @@ import {
   LimitError,
   ProblemRuleError,
   decideCreateProblem,
-  evolveProblem,
   problemStreamId,
   resolveLimits,
   type Comparison,
   type ProblemEvent,
   type ProblemState,
 } from '../domain/index.js';
-import { appendToStream, putBlobs, readStream } from '../eventstore/index.js';
-import { findProblem } from '../projections/index.js';
+import { appendToStream, putBlobs } from '../eventstore/index.js';
 import { requireRole } from './auth.js';
-import type { ApiContext } from './context.js';
+import { foldProblem, type ApiContext } from './context.js';
 import { badInput } from './errors.js';
 
 /** Checker languages: those a checker can be written in (compiled or run in the sandbox). */
@@ -34,16 +32,8 @@ export interface CreateProblemArgs {
   tests: Array<{ input: string; expectedOutput: string; group?: string | null }>;
 }
 
-export const foldProblem = (events: ReadonlyArray<{ type: string; data: unknown }>): ProblemState | null =>
-  events.reduce<ProblemState | null>((s, e) => evolveProblem(s, e as ProblemEvent), null);
-
 /** A problem as it stands: the read model, or its stream when the projector has not caught up. */
-export async function loadProblem(ctx: ApiContext, id: string): Promise<ProblemState | null> {
-  const projected = await findProblem(ctx.deps.db, id);
-  if (projected) return projected;
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  return foldProblem(await readStream(ctx.deps.db, problemStreamId(id)));
-}
+export const loadProblem = (ctx: ApiContext, id: string): Promise<ProblemState | null> => ctx.problems.load(id);
 
 export const problemView = (p: ProblemState) => ({
   id: p.id,

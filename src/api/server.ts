@@ -6,10 +6,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { decodeJson } from '../bus/index.js';
+import { AbuseLimits } from './abuse-limits.js';
 import { authenticate, type Principal } from './auth.js';
 import { createContext, type ApiContext, type ApiDeps } from './context.js';
 import { formatJudgeError } from './graphql-errors.js';
 import { handleGraphQLHttp, sendJson } from './http.js';
+import { QUERY_LIMITS, queryLimitRules, validateWithLimits } from './query-limits.js';
 import { buildJudgeSchema } from './schema.js';
 import { ViewHub } from './view-hub.js';
 
@@ -44,8 +46,24 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
   const formatError = formatJudgeError(deps.log);
   const hub = new ViewHub(deps.nc, deps.names);
   hub.start();
+  const limits = new AbuseLimits(deps.databaseUrl, deps.abuseLimits);
+  // A failed authentication spends the client IP's budget of unauthenticated requests.
+  const principalOf = async (authorization: string | undefined, ip: string | undefined): Promise<Principal> => {
+    try {
+      return await authenticate(authorization, deps.adminToken, deps.db);
+    } catch (e) {
+      await limits.failedAuthentication(ip ?? 'unknown');
+      throw e;
+    }
+  };
 
-  const apollo = new ApolloServer<ApiContext>({ schema, includeStacktraceInErrorResponses: false, formatError });
+  const apollo = new ApolloServer<ApiContext>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    validationRules: queryLimitRules,
+    parseOptions: { maxTokens: QUERY_LIMITS.tokens },
+  });
   await apollo.start();
 
   const server = createServer((req, res) => {
@@ -60,7 +78,7 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
     }
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found; the API is at /graphql' });
     handleGraphQLHttp(apollo, req, res, async () =>
-      createContext(deps, hub, await authenticate(req.headers.authorization, deps.adminToken, deps.db)),
+      createContext(deps, hub, limits, await principalOf(req.headers.authorization, req.socket.remoteAddress)),
     ).catch((err: unknown) => {
       deps.log.error({ err }, 'http request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
@@ -68,7 +86,8 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
     });
   });
 
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  // Client messages are small (subscribe requests); a huge frame is refused by ws itself.
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 1024 * 1024 });
   const mask = (errors: readonly GraphQLError[] | readonly GraphQLFormattedError[]): GraphQLFormattedError[] =>
     errors.map((e) => formatError('toJSON' in e ? e.toJSON() : e, e));
   const byKey = new Map<string, Set<WebSocket>>();
@@ -83,10 +102,11 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
   const ws = useServer<{ authorization?: string }, { principal?: Principal }>(
     {
       schema,
+      validate: validateWithLimits,
       // A missing or bad token: the connection closes with 4403 Forbidden.
       onConnect: async (ctx) => {
         try {
-          const principal = await authenticate(ctx.connectionParams?.authorization, deps.adminToken, deps.db);
+          const principal = await principalOf(ctx.connectionParams?.authorization, ctx.extra.request.socket.remoteAddress);
           ctx.extra.principal = principal;
           if (principal.keyId) {
             const { keyId } = principal;
@@ -99,7 +119,7 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
           return false;
         }
       },
-      context: (ctx) => createContext(deps, hub, ctx.extra.principal!),
+      context: (ctx) => createContext(deps, hub, limits, ctx.extra.principal!),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: mask(result.errors) } : result),
       onError: (_ctx, _id, _payload, errors) => mask(errors),
     },
@@ -120,6 +140,7 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
+      await limits.close();
     },
   };
 }

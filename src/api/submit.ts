@@ -64,6 +64,7 @@ export async function submit(ctx: ApiContext, input: SubmitArgs): Promise<Submis
   const key = input.idempotencyKey ?? null;
   if (key !== null && (key.length === 0 || key.length > 200)) throw badInput('idempotencyKey must be 1..200 characters', 'idempotencyKey');
 
+  await ctx.limits.admitSubmission(ctx.deps.db, ctx.principal);
   const id = idFor(ctx.principal.tenant, key);
   const events = decide(
     {

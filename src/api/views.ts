@@ -60,6 +60,5 @@ export const submissionFields = {
     };
   },
   tests: (s: SubmissionView) => s.tests.map((t) => ({ ...t, group: t.group ?? null, checkerMessage: t.checkerMessage ?? null })),
-  events: async (s: SubmissionView, _: unknown, ctx: ApiContext) =>
-    (await readStream(ctx.deps.db, submissionStreamId(s.id))).map(toEventView),
+  events: async (s: SubmissionView, _: unknown, ctx: ApiContext) => (await ctx.streams.load(submissionStreamId(s.id))).map(toEventView),
 };

@@ -17,6 +17,19 @@ export interface Config {
   readonly roles: ReadonlySet<Role>;
   readonly workerSlots: number;
   readonly logLevel: string;
+  readonly limits: AbuseLimitsConfig;
+}
+
+/** Abuse limits; counters live in Postgres so they hold across api replicas. */
+export interface AbuseLimitsConfig {
+  /** submissions per key (or the admin token) per minute */
+  submitPerKeyPerMinute: number;
+  /** submissions per minute over all keys */
+  submitGlobalPerMinute: number;
+  /** failed or missing authentication per client IP per minute */
+  unauthenticatedPerIpPerMinute: number;
+  /** queued + running submissions a tenant may have at once */
+  maxActivePerTenant: number;
 }
 
 export class ConfigError extends Error {
@@ -93,5 +106,11 @@ export function parseConfig(env: Env, cpuCount: number): Config {
     roles: roles(env),
     workerSlots: integer(env, 'JUDGE_WORKER_SLOTS', Math.max(1, cpuCount), 1, 256),
     logLevel: env.LOG_LEVEL || 'info',
+    limits: {
+      submitPerKeyPerMinute: integer(env, 'JUDGE_SUBMIT_RATE_PER_KEY', 120, 1, 1_000_000),
+      submitGlobalPerMinute: integer(env, 'JUDGE_SUBMIT_RATE_GLOBAL', 2400, 1, 10_000_000),
+      unauthenticatedPerIpPerMinute: integer(env, 'JUDGE_UNAUTHENTICATED_RATE_PER_IP', 60, 1, 1_000_000),
+      maxActivePerTenant: integer(env, 'JUDGE_MAX_ACTIVE_PER_TENANT', 500, 1, 1_000_000),
+    },
   };
 }

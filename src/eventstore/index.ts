@@ -2,7 +2,7 @@ export { connect } from './database.js';
 export type { Db, Database } from './database.js';
 export { migrateToLatest } from './migrate.js';
 export { appendToStream } from './append.js';
-export { readStream } from './read-stream.js';
+export { readStream, readStreams } from './read-stream.js';
 export { readAll } from './read-all.js';
 export { tailAll } from './tail.js';
 export type { TailOptions } from './tail.js';

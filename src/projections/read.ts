@@ -41,9 +41,15 @@ export async function listSubmissions(db: Db, q: SubmissionPageQuery): Promise<{
 export const isUuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 export async function findProblem(db: Db, id: string): Promise<ProblemState | null> {
-  if (!isUuid(id)) return null;
-  const row = await db.selectFrom('problems').select('state').where('id', '=', id).executeTakeFirst();
-  return row ? (row.state as ProblemState) : null;
+  return (await findProblems(db, [id])).get(id) ?? null;
+}
+
+/** Several problems in one query (a page of submissions names many). */
+export async function findProblems(db: Db, ids: readonly string[]): Promise<Map<string, ProblemState>> {
+  const valid = [...new Set(ids.filter(isUuid))];
+  if (valid.length === 0) return new Map();
+  const rows = await db.selectFrom('problems').select('state').where('id', 'in', valid).execute();
+  return new Map(rows.map((r) => [(r.state as ProblemState).id, r.state as ProblemState]));
 }
 
 /** Newest first, keyset-paginated on (created_at, id), like submissions. */
