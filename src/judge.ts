@@ -1,17 +1,21 @@
 import Docker from 'dockerode';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { startApi, type RunningApi } from './api/index.js';
-import { busNames, connectBus } from './bus/index.js';
+import { startApi } from './api/index.js';
+import { busNames, connectBus, type BusNames } from './bus/index.js';
 import type { Config } from './config/index.js';
-import { AppendWaker, connect, migrateToLatest, type Db } from './eventstore/index.js';
+import { AppendWaker, connect, loadCheckpoint, migrateToLatest, readAll, type Db } from './eventstore/index.js';
 import type { Logger } from './log/index.js';
-import { runProjector } from './projections/index.js';
-import { runRelay } from './relay/index.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
+import { dockerAnswers, natsAnswers, postgresAnswers, startOpsServer, type Ops } from './ops/index.js';
+import { PROJECTION_CHECKPOINT, runProjector } from './projections/index.js';
+import { RELAY_CHECKPOINT, runRelay } from './relay/index.js';
 import { runWorker } from '../workers/index.js';
 
 export interface RunningJudge {
-  /** the api's port, when the api role runs */
+  /** the HTTP port: the api's, or the operations endpoints' when the api role does not run */
   port: number | null;
+  metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -20,6 +24,30 @@ function dockerClient(dockerHost: string | undefined): Docker {
   const url = new URL(dockerHost);
   if (url.protocol === 'unix:') return new Docker({ socketPath: url.pathname });
   return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: url.protocol === 'https:' ? 'https' : 'http' });
+}
+
+/** Events after a tailer's checkpoint (bounded: a lag past 100,000 reads as 100,000). */
+async function lag(db: Db, checkpoint: string): Promise<number> {
+  const { events } = await readAll(db, await loadCheckpoint(db, checkpoint), 100_000);
+  return events.length;
+}
+
+function operations(config: Config, db: Db, nc: NatsConnection, names: BusNames, docker: Docker | null, metrics: Metrics): Ops {
+  return {
+    metrics,
+    readiness: async () => ({
+      postgres: await postgresAnswers(db),
+      nats: await natsAnswers(nc),
+      ...(docker ? { docker: await dockerAnswers(docker) } : {}),
+    }),
+    beforeScrape: async () => {
+      const jsm = await jetstreamManager(nc);
+      const consumer = await jsm.consumers.info(names.jobsStream, names.workersConsumer).catch(() => null);
+      if (consumer) metrics.queueDepth.set(consumer.num_pending + consumer.num_ack_pending);
+      metrics.relayLag.set(await lag(db, RELAY_CHECKPOINT(names)));
+      metrics.projectorLag.set(await lag(db, PROJECTION_CHECKPOINT));
+    },
+  };
 }
 
 /**
@@ -35,6 +63,8 @@ export async function startJudge(config: Config, adminToken: string, log: Logger
   const stopping = new AbortController();
   const loops: Promise<void>[] = [];
   const docker = config.roles.has('worker') ? dockerClient(config.dockerHost) : null;
+  const metrics = createMetrics();
+  const ops = operations(config, db, nc, names, docker, metrics);
 
   const keep = (role: string, run: Promise<void>): void => {
     loops.push(
@@ -44,40 +74,20 @@ export async function startJudge(config: Config, adminToken: string, log: Logger
       }),
     );
   };
-  if (config.roles.has('relay')) keep('relay', runRelay({ db, databaseUrl: config.databaseUrl, waker, nc, names, log }, stopping.signal));
-  if (config.roles.has('projector')) {
-    keep('projector', runProjector({ db, databaseUrl: config.databaseUrl, waker, nc, names, log }, stopping.signal));
-  }
-  if (docker) keep('worker', runWorker({ db, nc, names, docker, log, slots: config.workerSlots }, stopping.signal));
+  const tailer = { db, databaseUrl: config.databaseUrl, waker, nc, names, log };
+  if (config.roles.has('relay')) keep('relay', runRelay({ ...tailer, onPublished: (n) => metrics.eventsPublished.inc(n) }, stopping.signal));
+  if (config.roles.has('projector')) keep('projector', runProjector({ ...tailer, onProjected: (n) => metrics.eventsProjected.inc(n) }, stopping.signal));
+  if (docker) keep('worker', runWorker({ db, nc, names, docker, log, slots: config.workerSlots, metrics }, stopping.signal));
 
-  let api: RunningApi | null = null;
-  if (config.roles.has('api')) {
-    api = await startApi(
-      {
-        db,
-        databaseUrl: config.databaseUrl,
-        abuseLimits: config.limits,
-        nc,
-        names,
-        adminToken,
-        log,
-        extraReadiness: docker
-          ? async () => ({
-              docker: await docker.ping().then(
-                () => true,
-                () => false,
-              ),
-            })
-          : undefined,
-      },
-      config.port,
-    );
-  }
+  const server = config.roles.has('api')
+    ? await startApi({ db, databaseUrl: config.databaseUrl, abuseLimits: config.limits, nc, names, adminToken, log, ops }, config.port)
+    : await startOpsServer(ops, config.port);
 
   return {
-    port: api?.port ?? null,
+    port: server.port,
+    metrics,
     stop: async () => {
-      await api?.close();
+      await server.close();
       stopping.abort();
       await Promise.allSettled(loops);
       await waker.close();

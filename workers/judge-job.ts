@@ -14,6 +14,7 @@ import {
 import type { Db } from '../src/eventstore/index.js';
 import { findLanguage } from '../src/languages/index.js';
 import type { Logger } from '../src/log/index.js';
+import type { Metrics } from '../src/metrics/index.js';
 import { openSandbox, type RunOutcome, type Sandbox } from '../src/sandbox/index.js';
 import { loadProblemData } from './problem-data.js';
 import { handleSubmissionCommand, loadSubmission } from './submission-commands.js';
@@ -24,6 +25,7 @@ export interface JudgeContext {
   namespace: string;
   workerId: string;
   log: Logger;
+  metrics?: Metrics;
 }
 
 // Postgres jsonb cannot hold NUL; a program may print anything.
@@ -58,7 +60,7 @@ export async function judgeSubmission(ctx: JudgeContext, submissionId: string, r
 
   let current: SubmissionState = state;
   const apply = async (command: SubmissionCommand): Promise<SubmissionState> => {
-    const next = await handleSubmissionCommand(ctx.db, submissionId, command, current);
+    const next = await handleSubmissionCommand(ctx.db, submissionId, command, current, ctx.metrics);
     if (next === null) throw new Error('submission vanished');
     current = next;
     return next;
@@ -77,15 +79,18 @@ export async function judgeSubmission(ctx: JudgeContext, submissionId: string, r
   try {
     const compiled = await sandbox.compile();
     if (compiled) {
+      ctx.metrics?.compileDuration.observe({ language: language.id }, compiled.timeMs / 1000);
       await apply({ type: 'RecordCompile', data: { round, ...compiled, output: storable(compiled.output), now: now() } });
       if (!compiled.success) {
         log.info({ verdict: current.verdict }, 'compilation failed');
+        ctx.metrics?.submissionsJudged.inc({ language: language.id, verdict: 'COMPILATION_ERROR' });
         return 'judged';
       }
     }
     const limits = current.request.limits;
     if (problemData === null) {
       const run = await sandbox.run(current.request.stdin, limits);
+      ctx.metrics?.runDuration.observe({ language: language.id }, run.wallTimeMs / 1000);
       await record({
         index: 0,
         verdict: runVerdict(run, current.request.expectedOutput),
@@ -104,12 +109,14 @@ export async function judgeSubmission(ctx: JudgeContext, submissionId: string, r
           continue;
         }
         const run = await sandbox.run(inputs[index]!, limits);
+        ctx.metrics?.runDuration.observe({ language: language.id }, run.wallTimeMs / 1000);
         const verdict: Verdict = executionVerdict(run) ?? (compareOutput(run.stdout, answers[index]!, problem.checker) ? 'ACCEPTED' : 'WRONG_ANSWER');
         await record({ index, group, verdict, ...measured(run), stdout: null, stderr: null });
       }
       await apply({ type: 'FinishJudging', data: { round, now: now(), score: score(problem, current.tests) } });
     }
     log.info({ verdict: current.verdict, score: current.score, timeMs: current.timeMs }, 'judged');
+    ctx.metrics?.submissionsJudged.inc({ language: language.id, verdict: current.verdict ?? 'none' });
     return 'judged';
   } finally {
     await sandbox.close().catch((err: unknown) => log.warn({ err }, 'sandbox close failed'));

@@ -8,6 +8,7 @@ import {
   type SubmissionEvent,
 } from '../src/domain/index.js';
 import { ConcurrencyError, appendToStream, readStream, type Db } from '../src/eventstore/index.js';
+import { timed, type Metrics } from '../src/metrics/index.js';
 
 export async function loadSubmission(db: Db, submissionId: string): Promise<Submission> {
   const events = await readStream(db, submissionStreamId(submissionId));
@@ -24,13 +25,15 @@ export async function handleSubmissionCommand(
   submissionId: string,
   command: SubmissionCommand,
   state: Submission,
+  metrics?: Metrics,
 ): Promise<Submission> {
   let current = state;
   for (let attempt = 0; ; attempt++) {
     const events = decide(command, current);
     if (events.length === 0) return current;
     try {
-      await appendToStream(db, submissionStreamId(submissionId), current?.version ?? 'no_stream', events);
+      const append = appendToStream(db, submissionStreamId(submissionId), current?.version ?? 'no_stream', events);
+      await (metrics ? timed(metrics.appendDuration, append) : append);
       return events.reduce<Submission>(evolve, current);
     } catch (e) {
       if (!(e instanceof ConcurrencyError) || attempt >= 5) throw e;

@@ -6,6 +6,7 @@ import { decodeJson, ensureStreams, ensureWorkerConsumer, type BusNames, type Ju
 import type { Db } from '../src/eventstore/index.js';
 import { LANGUAGES } from '../src/languages/index.js';
 import type { Logger } from '../src/log/index.js';
+import type { Metrics } from '../src/metrics/index.js';
 import { listRuntimes, removeLeftoverSandboxes } from '../src/sandbox/index.js';
 import { failSubmission, judgeSubmission, type JudgeContext } from './judge-job.js';
 
@@ -17,6 +18,7 @@ export interface WorkerDeps {
   log: Logger;
   slots: number;
   maxDeliver?: number;
+  metrics?: Metrics;
 }
 
 const ACK_WAIT_MS = 30_000;
@@ -88,7 +90,9 @@ export async function runWorker(deps: WorkerDeps, signal: AbortSignal): Promise<
     namespace: deps.names.namespace,
     workerId: `${hostname()}:${process.pid}`,
     log: deps.log.child({ role: 'worker' }),
+    metrics: deps.metrics,
   };
+  deps.metrics?.workerSlots.set({ state: 'total' }, deps.slots);
   const removed = await removeLeftoverSandboxes(deps.docker, deps.names.namespace);
   if (removed > 0) ctx.log.info({ removed }, 'removed leftover sandboxes');
   const languages = await registerLanguages(deps.db, deps.docker);
@@ -119,8 +123,12 @@ export async function runWorker(deps: WorkerDeps, signal: AbortSignal): Promise<
       msg.nak(); // hand it back: we are shutting down
       break;
     }
-    const task = handle(ctx, msg, maxDeliver).finally(() => running.delete(task));
+    const task = handle(ctx, msg, maxDeliver).finally(() => {
+      running.delete(task);
+      deps.metrics?.workerSlots.set({ state: 'busy' }, running.size);
+    });
     running.add(task);
+    deps.metrics?.workerSlots.set({ state: 'busy' }, running.size);
   }
   await Promise.allSettled(running);
 }

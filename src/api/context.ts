@@ -4,6 +4,7 @@ import type { Db } from '../eventstore/index.js';
 import type { Logger } from '../log/index.js';
 import DataLoader from 'dataloader';
 import type { AbuseLimitsConfig } from '../config/index.js';
+import type { Ops } from '../ops/index.js';
 import { evolveProblem, problemStreamId, type ProblemEvent, type ProblemState } from '../domain/index.js';
 import { readStreams, type RecordedEvent } from '../eventstore/index.js';
 import { findProblems } from '../projections/index.js';
@@ -19,8 +20,8 @@ export interface ApiDeps {
   names: BusNames;
   adminToken: string;
   log: Logger;
-  /** readiness of roles beyond the api's own (the worker's Docker, say) */
-  extraReadiness?: () => Promise<Record<string, boolean>>;
+  /** health, readiness and metrics of this process */
+  ops: Ops;
 }
 
 export interface LanguageView {

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { sql } from 'kysely';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { decodeJson } from '../bus/index.js';
+import { handleOps } from '../ops/index.js';
 import { AbuseLimits } from './abuse-limits.js';
 import { authenticate, type Principal } from './auth.js';
 import { createContext, type ApiContext, type ApiDeps } from './context.js';
@@ -21,30 +21,11 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms))]);
-
-async function readiness(deps: ApiDeps): Promise<Record<string, boolean>> {
-  const check = async (f: () => Promise<unknown>): Promise<boolean> =>
-    withTimeout(f(), 2000).then(
-      () => true,
-      () => false,
-    );
-  const [postgres, nats] = await Promise.all([
-    check(() => sql`SELECT 1`.execute(deps.db)),
-    check(async () => {
-      if (deps.nc.isClosed()) throw new Error('closed');
-      await deps.nc.flush();
-    }),
-  ]);
-  return { postgres, nats, ...(deps.extraReadiness ? await deps.extraReadiness() : {}) };
-}
-
 /** The api role: GraphQL over HTTP and graphql-ws on one server and path, plus health checks. */
 export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi> {
   const schema = buildJudgeSchema();
   const formatError = formatJudgeError(deps.log);
-  const hub = new ViewHub(deps.nc, deps.names);
+  const hub = new ViewHub(deps.nc, deps.names, (n) => deps.ops.metrics.openSubscriptions.set(n));
   hub.start();
   const limits = new AbuseLimits(deps.databaseUrl, deps.abuseLimits);
   // A failed authentication spends the client IP's budget of unauthenticated requests.
@@ -66,16 +47,12 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
   });
   await apollo.start();
 
+  const { metrics } = deps.ops;
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') {
-      void readiness(deps).then((checks) => {
-        const ready = Object.values(checks).every(Boolean);
-        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
-      });
-      return;
-    }
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const end = metrics.httpDuration.startTimer({ route: path === '/graphql' ? path : 'other' });
+    res.once('finish', () => end({ status: String(res.statusCode) }));
+    if (handleOps(deps.ops, req, res)) return;
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found; the API is at /graphql' });
     handleGraphQLHttp(apollo, req, res, async () =>
       createContext(deps, hub, limits, await principalOf(req.headers.authorization, req.socket.remoteAddress)),

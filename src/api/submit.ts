@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LimitError, decide, maxScore, resolveLimits, submissionStreamId, type SubmissionState } from '../domain/index.js';
 import { ConcurrencyError, appendToStream, readStream } from '../eventstore/index.js';
+import { timed } from '../metrics/index.js';
 import { requireRole } from './auth.js';
 import type { ApiContext } from './context.js';
 import { badInput, judgeError, notFound } from './errors.js';
@@ -87,7 +88,8 @@ export async function submit(ctx: ApiContext, input: SubmitArgs): Promise<Submis
     null,
   );
   try {
-    const recorded = await appendToStream(ctx.deps.db, submissionStreamId(id), 'no_stream', events);
+    const recorded = await timed(ctx.deps.ops.metrics.appendDuration, appendToStream(ctx.deps.db, submissionStreamId(id), 'no_stream', events));
+    ctx.deps.ops.metrics.submissionsReceived.inc({ language: input.language });
     return foldEvents(recorded)!;
   } catch (e) {
     if (!(e instanceof ConcurrencyError) || key === null) throw e;

@@ -16,6 +16,8 @@ export class ViewHub {
   constructor(
     private readonly nc: NatsConnection,
     private readonly names: BusNames,
+    /** told the number of listeners whenever it changes (a gauge) */
+    private readonly onListeners: (count: number) => void = () => {},
   ) {}
 
   start(): void {
@@ -37,16 +39,14 @@ export class ViewHub {
 
   /** Listens to one submission's changes, or to all (id null). Returns the unsubscribe. */
   listen(submissionId: string | null, listener: Listener): () => void {
-    if (submissionId === null) {
-      this.everything.add(listener);
-      return () => this.everything.delete(listener);
-    }
-    let set = this.bySubmission.get(submissionId);
-    if (!set) this.bySubmission.set(submissionId, (set = new Set()));
+    let set = submissionId === null ? this.everything : this.bySubmission.get(submissionId);
+    if (!set) this.bySubmission.set(submissionId!, (set = new Set()));
     set.add(listener);
+    this.onListeners(this.listeners);
     return () => {
       set.delete(listener);
-      if (set.size === 0) this.bySubmission.delete(submissionId);
+      if (submissionId !== null && set.size === 0) this.bySubmission.delete(submissionId);
+      this.onListeners(this.listeners);
     };
   }
 

@@ -1,2 +1,2 @@
-export { runRelay, jobFor } from './relay.js';
+export { runRelay, jobFor, RELAY_CHECKPOINT } from './relay.js';
 export type { RelayDeps } from './relay.js';

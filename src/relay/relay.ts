@@ -16,7 +16,7 @@ export interface RelayDeps {
   onPublished?: (count: number) => void;
 }
 
-const checkpointName = (names: BusNames): string => `relay:${names.namespace}`;
+export const RELAY_CHECKPOINT = (names: BusNames): string => `relay:${names.namespace}`;
 
 /** The job a submission event opens, if it opens one. */
 export function jobFor(event: RecordedEvent): JudgeJob | null {
@@ -67,8 +67,8 @@ export async function runRelay(deps: RelayDeps, signal: AbortSignal): Promise<vo
     {
       ...deps,
       role: 'relay',
-      lockName: checkpointName(deps.names),
-      checkpointName: checkpointName(deps.names),
+      lockName: RELAY_CHECKPOINT(deps.names),
+      checkpointName: RELAY_CHECKPOINT(deps.names),
       saveCheckpoint: 'after',
       handle: async (events) => {
         await publishBatch(deps, events);

@@ -194,6 +194,24 @@ describe('bad input and auth', () => {
   });
 });
 
+describe('metrics', () => {
+  it('exposes Prometheus metrics of what this judge did', async () => {
+    const text = await (await fetch(j.url.replace('/graphql', '/metrics'))).text();
+    const value = (pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? NaN);
+    expect(value(/^judge_submissions_judged_total\{language="python",verdict="ACCEPTED"\} (\d+)/m)).toBeGreaterThanOrEqual(2);
+    expect(value(/^judge_submissions_judged_total\{language="c",verdict="COMPILATION_ERROR"\} (\d+)/m)).toBe(1);
+    expect(value(/^judge_submissions_received_total\{language="cpp"\} (\d+)/m)).toBe(1);
+    expect(value(/^judge_worker_slots\{state="total"\} (\d+)/m)).toBe(2);
+    expect(value(/^judge_run_duration_seconds_count\{language="javascript"\} (\d+)/m)).toBe(1);
+    expect(value(/^judge_event_append_duration_seconds_count (\d+)/m)).toBeGreaterThan(10);
+    expect(value(/^judge_queue_depth (\d+)/m)).toBeGreaterThanOrEqual(0); // present (work may be in flight)
+    expect(value(/^judge_relay_lag_events (\d+)/m)).toBeGreaterThanOrEqual(0);
+    expect(value(/^judge_projector_lag_events (\d+)/m)).toBeGreaterThanOrEqual(0);
+    expect(text).toMatch(/^judge_http_request_duration_seconds_bucket\{le="[^"]+",route="\/graphql",status="200"\} \d+/m);
+    expect(text).toMatch(/^judge_open_subscriptions \d+/m);
+  });
+});
+
 describe('health', () => {
   it('is alive and ready (Postgres, NATS, Docker)', async () => {
     const base = j.url.replace('/graphql', '');

@@ -1,0 +1,2 @@
+export { createMetrics, timed } from './metrics.js';
+export type { Metrics } from './metrics.js';

@@ -1,0 +1,3 @@
+export { handleOps, startOpsServer } from './ops.js';
+export type { Ops } from './ops.js';
+export { dockerAnswers, natsAnswers, postgresAnswers } from './readiness.js';
