@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { ConfigError, parseConfig } from '../config/index.js';
 import { clientFromEnvironment } from '../client/index.js';
 import { auditVerify, projectionsRebuild, withDatabase } from './database-commands.js';
+import { createKey, revokeKey, submitFile } from './client-commands.js';
 import { problemImport } from './problem-commands.js';
 
 class UsageError extends Error {}
@@ -19,6 +20,12 @@ commands:
   problem import <dir|zip> [--time-limit <seconds>] [--verify]
                         create a problem from an ICPC problem package; with --verify, judge every
                         file under submissions/<verdict>/ and check it gets that verdict
+  submit <file> [--language <id>] [--problem <id>] [--stdin <file>] [--watch]
+                        submit a source; with --watch, follow it live until its verdict
+                        (exit 0 if ACCEPTED)
+  keys create <tenant> <ADMIN|SUBMITTER|VIEWER>
+                        create an API key; its token is printed once
+  keys revoke <id>      revoke an API key (its open subscriptions end)
   help                  this text
 
 environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/judge) for audit and
@@ -29,7 +36,15 @@ export async function runCli(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' }, verify: { type: 'boolean' }, 'time-limit': { type: 'string' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      verify: { type: 'boolean' },
+      watch: { type: 'boolean' },
+      'time-limit': { type: 'string' },
+      language: { type: 'string' },
+      problem: { type: 'string' },
+      stdin: { type: 'string' },
+    },
   });
   const [command, sub] = positionals;
   if (values.help || !command || command === 'help') {
@@ -37,6 +52,15 @@ export async function runCli(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const config = parseConfig(process.env, availableParallelism());
+  if (command === 'submit') {
+    if (!sub) throw new UsageError('submit needs a source file');
+    return submitFile(clientFromEnvironment(process.env), sub, {
+      language: values.language,
+      problemId: values.problem,
+      stdinFile: values.stdin,
+      watch: values.watch === true,
+    });
+  }
   switch (`${command} ${sub ?? ''}`.trim()) {
     case 'audit verify':
       return withDatabase(config.databaseUrl, (db) => auditVerify(db));
@@ -49,6 +73,16 @@ export async function runCli(argv: string[]): Promise<number> {
       const timeLimitSeconds = limit === undefined ? undefined : Number(limit);
       if (timeLimitSeconds !== undefined && !(timeLimitSeconds > 0)) throw new UsageError('--time-limit takes seconds, e.g. 1.5');
       return problemImport(clientFromEnvironment(process.env), path, { timeLimitSeconds, verify: values.verify === true });
+    }
+    case 'keys create': {
+      const [, , tenant, role] = positionals;
+      if (!tenant || !role) throw new UsageError('keys create needs a tenant and a role');
+      return createKey(clientFromEnvironment(process.env), tenant, role);
+    }
+    case 'keys revoke': {
+      const id = positionals[2];
+      if (!id) throw new UsageError('keys revoke needs a key id');
+      return revokeKey(clientFromEnvironment(process.env), id);
     }
     default:
       console.error(`judge: unknown command "${positionals.join(' ')}"\n\n${HELP}`);

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 /** A small GraphQL-over-HTTP client for the CLI's commands that talk to a running judge. */
 export interface JudgeClient {
   url: string;
+  /** the bearer token, also for graphql-ws */
+  token: string;
   request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
 }
 
@@ -38,6 +40,7 @@ export function clientFromEnvironment(env: Record<string, string | undefined>): 
 export function createClient(url: string, token: string): JudgeClient {
   return {
     url,
+    token,
     async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
       let res: Response;
       try {
