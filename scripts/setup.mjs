@@ -122,6 +122,23 @@ async function ensureJetStream() {
   }
 }
 
+// Debian's docker-compose validates docker-compose.yml (the production deployment) in the tests.
+function ensureComposeTool() {
+  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) {
+    note('compose: docker-compose present');
+    return;
+  }
+  const debianRoot = existsSync('/etc/debian_version') && process.getuid?.() === 0;
+  if (!debianRoot) throw new SetupError('compose: docker-compose is missing. Install it (Debian: apt-get install docker-compose), then re-run.');
+  say('compose: installing Debian docker-compose');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', 'docker-compose'], { env, encoding: 'utf8' });
+  if (install.status !== 0) {
+    spawnSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore' });
+    run('apt-get', ['install', '-y', '-qq', 'docker-compose'], 'installing docker-compose');
+  }
+}
+
 try {
   ensureDependencies();
   ensureBuild();
@@ -131,6 +148,7 @@ try {
   const docker = (line) => (/engine answers|: present/.test(line) ? note(line) : say(line));
   await ensureDocker(docker);
   await ensureRuntimeImages(docker, { runtimes: allRuntimes ? Object.keys(RUNTIME_RECIPES) : DEFAULT_RUNTIMES });
+  ensureComposeTool();
   note('done: `npm start` brings the judge up');
 } catch (e) {
   console.error(`setup: ${e instanceof SetupError ? e.message : e?.stack ?? e}`);
