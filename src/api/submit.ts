@@ -90,6 +90,7 @@ export async function submit(ctx: ApiContext, input: SubmitArgs): Promise<Submis
   try {
     const recorded = await timed(ctx.deps.ops.metrics.appendDuration, appendToStream(ctx.deps.db, submissionStreamId(id), 'no_stream', events));
     ctx.deps.ops.metrics.submissionsReceived.inc({ language: input.language });
+    ctx.deps.log.info({ submissionId: id, round: 1, tenant: ctx.principal.tenant, language: input.language, problemId }, 'submission received');
     return foldEvents(recorded)!;
   } catch (e) {
     if (!(e instanceof ConcurrencyError) || key === null) throw e;

@@ -174,6 +174,14 @@ describe('bad input and auth', () => {
     expect(code).toBe(4403);
   });
 
+  it('reports an unexpected failure as INTERNAL_SERVER_ERROR without its detail', async () => {
+    // A cursor position past what Postgres' bigint can hold: the database refuses the query.
+    const after = Buffer.from(JSON.stringify({ x: '1', p: '99999999999999999999999' })).toString('base64url');
+    const res = await j.gql('query ($after: String) { events(after: $after) { edges { cursor } } }', { after });
+    expect(res.body.errors).toEqual([expect.objectContaining({ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+    expect(JSON.stringify(res.body)).not.toMatch(/xid8|SELECT|at .*\.ts/);
+  });
+
   it('answers malformed JSON with 400, and the judge keeps serving', async () => {
     const res = await fetch(j.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${j.token}` }, body: '{"query": ' });
     expect(res.status).toBe(400);
