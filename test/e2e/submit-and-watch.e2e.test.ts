@@ -179,7 +179,7 @@ describe('bad input and auth', () => {
     const after = Buffer.from(JSON.stringify({ x: '1', p: '99999999999999999999999' })).toString('base64url');
     const res = await j.gql('query ($after: String) { events(after: $after) { edges { cursor } } }', { after });
     expect(res.body.errors).toEqual([expect.objectContaining({ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
-    expect(JSON.stringify(res.body)).not.toMatch(/xid8|SELECT|at .*\.ts/);
+    expect(JSON.stringify(res.body)).not.toMatch(/bigint|out of range|SELECT|at .*\.ts/);
   });
 
   it('answers malformed JSON with 400, and the judge keeps serving', async () => {
