@@ -44,6 +44,20 @@ export interface SubmissionState {
 
 export type Submission = SubmissionState | null;
 
+/** What a judging round starts from: queued, nothing known yet. */
+const FRESH_ROUND = {
+  status: 'QUEUED',
+  verdict: null,
+  compile: null,
+  tests: [],
+  stdout: null,
+  stderr: null,
+  timeMs: null,
+  memoryKb: null,
+  score: null,
+  judgedAt: null,
+} as const satisfies Partial<SubmissionState>;
+
 export function evolve(state: Submission, event: SubmissionEvent): Submission {
   if (event.type === 'SubmissionReceived') {
     const d = event.data;
@@ -60,41 +74,17 @@ export function evolve(state: Submission, event: SubmissionEvent): Submission {
         limits: d.limits,
         idempotencyKey: d.idempotencyKey,
       },
-      status: 'QUEUED',
-      verdict: null,
+      ...FRESH_ROUND,
       round: 1,
       version: 1,
-      compile: null,
-      tests: [],
-      stdout: null,
-      stderr: null,
-      timeMs: null,
-      memoryKb: null,
-      score: null,
       maxScore: d.maxScore ?? null,
       createdAt: d.receivedAt,
-      judgedAt: null,
     };
   }
   if (state === null) return null; // a judging event without a submission: nothing to fold into
   const next = { ...state, version: state.version + 1 };
   // A rejudge opens a new round: the view starts over, the stream keeps the old rounds.
-  if (event.type === 'RejudgeRequested') {
-    return {
-      ...next,
-      round: event.data.round,
-      status: 'QUEUED',
-      verdict: null,
-      compile: null,
-      tests: [],
-      stdout: null,
-      stderr: null,
-      timeMs: null,
-      memoryKb: null,
-      score: null,
-      judgedAt: null,
-    };
-  }
+  if (event.type === 'RejudgeRequested') return { ...next, ...FRESH_ROUND, round: event.data.round };
   // Events of another round are history: they count for the version, not for the view.
   if (event.data.round !== state.round) return next;
   switch (event.type) {

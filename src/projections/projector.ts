@@ -7,25 +7,21 @@ import {
   lockCheckpoint,
   sameCursor,
   saveCheckpoint,
-  type AppendWaker,
+  type LeaderTail,
   type Cursor,
   type Db,
   type RecordedEvent,
 } from '../eventstore/index.js';
-import type { Logger } from '../log/index.js';
 import { projectApiKeys } from './api-keys.js';
 import { projectProblems } from './problems.js';
 import { projectSubmissions } from './submissions.js';
 
-export interface ProjectorDeps {
-  db: Db;
-  databaseUrl: string;
-  waker: AppendWaker;
+/** A singleton tailer of the log (see followAsLeader) that talks to NATS. */
+export type ProjectorDeps = Pick<LeaderTail, 'db' | 'databaseUrl' | 'waker' | 'log'> & {
   nc: NatsConnection;
   names: BusNames;
-  log: Logger;
   onProjected?: (count: number) => void;
-}
+};
 
 export const PROJECTION_CHECKPOINT = 'projection:read-models';
 

@@ -1,20 +1,16 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { encodeJson, ensureStreams, type BusNames, type JudgeJob } from '../bus/index.js';
-import { followAsLeader, type AppendWaker, type Db, type RecordedEvent } from '../eventstore/index.js';
+import { followAsLeader, type LeaderTail, type RecordedEvent } from '../eventstore/index.js';
 import type { RejudgeRequested, SubmissionReceived } from '../domain/index.js';
-import type { Logger } from '../log/index.js';
 
-export interface RelayDeps {
-  db: Db;
-  databaseUrl: string;
-  waker: AppendWaker;
+/** A singleton tailer of the log (see followAsLeader) that talks to NATS. */
+export type RelayDeps = Pick<LeaderTail, 'db' | 'databaseUrl' | 'waker' | 'log'> & {
   nc: NatsConnection;
   names: BusNames;
-  log: Logger;
   /** observes each published batch (metrics) */
   onPublished?: (count: number) => void;
-}
+};
 
 export const RELAY_CHECKPOINT = (names: BusNames): string => `relay:${names.namespace}`;
 
