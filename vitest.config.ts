@@ -20,6 +20,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Stops and starts the real Postgres, NATS and Docker: run alone, one file at a time.
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.fault.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

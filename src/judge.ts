@@ -77,7 +77,10 @@ export async function startJudge(config: Config, adminToken: string, log: Logger
   const tailer = { db, databaseUrl: config.databaseUrl, waker, nc, names, log };
   if (config.roles.has('relay')) keep('relay', runRelay({ ...tailer, onPublished: (n) => metrics.eventsPublished.inc(n) }, stopping.signal));
   if (config.roles.has('projector')) keep('projector', runProjector({ ...tailer, onProjected: (n) => metrics.eventsProjected.inc(n) }, stopping.signal));
-  if (docker) keep('worker', runWorker({ db, nc, names, docker, log, slots: config.workerSlots, metrics }, stopping.signal));
+  if (docker) {
+    const worker = { db, nc, names, docker, log, slots: config.workerSlots, maxDeliver: config.jobMaxDeliver, ackWaitMs: config.jobAckWaitMs, metrics };
+    keep('worker', runWorker(worker, stopping.signal));
+  }
 
   const server = config.roles.has('api')
     ? await startApi({ db, databaseUrl: config.databaseUrl, abuseLimits: config.limits, nc, names, adminToken, log, ops }, config.port)

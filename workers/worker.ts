@@ -18,11 +18,10 @@ export interface WorkerDeps {
   log: Logger;
   slots: number;
   maxDeliver?: number;
+  ackWaitMs?: number;
   metrics?: Metrics;
 }
 
-const ACK_WAIT_MS = 30_000;
-const HEARTBEAT_MS = 10_000;
 
 /** Tells the api which languages this worker can run: those whose runtime image is present. */
 export async function registerLanguages(db: Db, docker: Docker): Promise<string[]> {
@@ -50,10 +49,10 @@ export async function registerLanguages(db: Db, docker: Docker): Promise<string[
   return rows.map((r) => r.id);
 }
 
-async function handle(ctx: JudgeContext, msg: JsMsg, maxDeliver: number): Promise<void> {
+async function handle(ctx: JudgeContext, msg: JsMsg, maxDeliver: number, ackWaitMs: number): Promise<void> {
   const job = decodeJson<JudgeJob>(msg.data);
   // Long compiles and runs would outlive the ack wait; tell JetStream we are still at it.
-  const heartbeat = setInterval(() => msg.working(), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => msg.working(), Math.max(500, ackWaitMs / 3));
   try {
     const outcome = await judgeSubmission(ctx, job.submissionId, job.round);
     msg.ack();
@@ -84,6 +83,7 @@ async function handle(ctx: JudgeContext, msg: JsMsg, maxDeliver: number): Promis
  */
 export async function runWorker(deps: WorkerDeps, signal: AbortSignal): Promise<void> {
   const maxDeliver = deps.maxDeliver ?? 3;
+  const ackWaitMs = deps.ackWaitMs ?? 30_000;
   const ctx: JudgeContext = {
     db: deps.db,
     docker: deps.docker,
@@ -100,7 +100,7 @@ export async function runWorker(deps: WorkerDeps, signal: AbortSignal): Promise<
   await ensureStreams(deps.nc, deps.names);
   await ensureWorkerConsumer(deps.nc, deps.names, {
     maxAckPending: Math.max(1000, deps.slots),
-    ackWaitMs: ACK_WAIT_MS,
+    ackWaitMs,
     maxDeliver,
   });
   const consumer = await jetstream(deps.nc).consumers.get(deps.names.jobsStream, deps.names.workersConsumer);
@@ -123,7 +123,7 @@ export async function runWorker(deps: WorkerDeps, signal: AbortSignal): Promise<
       msg.nak(); // hand it back: we are shutting down
       break;
     }
-    const task = handle(ctx, msg, maxDeliver).finally(() => {
+    const task = handle(ctx, msg, maxDeliver, ackWaitMs).finally(() => {
       running.delete(task);
       deps.metrics?.workerSlots.set({ state: 'busy' }, running.size);
     });

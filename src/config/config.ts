@@ -16,6 +16,10 @@ export interface Config {
   readonly adminTokenFile: string;
   readonly roles: ReadonlySet<Role>;
   readonly workerSlots: number;
+  /** a job not acknowledged (nor marked in progress) for this long is redelivered */
+  readonly jobAckWaitMs: number;
+  /** deliveries of a job before the judge gives up with JudgingFailed */
+  readonly jobMaxDeliver: number;
   readonly logLevel: string;
   readonly limits: AbuseLimitsConfig;
 }
@@ -105,6 +109,8 @@ export function parseConfig(env: Env, cpuCount: number): Config {
     adminTokenFile: env.JUDGE_ADMIN_TOKEN_FILE || '.judge/admin-token',
     roles: roles(env),
     workerSlots: integer(env, 'JUDGE_WORKER_SLOTS', Math.max(1, cpuCount), 1, 256),
+    jobAckWaitMs: integer(env, 'JUDGE_JOB_ACK_WAIT_MS', 30_000, 1_000, 3_600_000),
+    jobMaxDeliver: integer(env, 'JUDGE_JOB_MAX_DELIVER', 3, 1, 100),
     logLevel: env.LOG_LEVEL || 'info',
     limits: {
       submitPerKeyPerMinute: integer(env, 'JUDGE_SUBMIT_RATE_PER_KEY', 120, 1, 1_000_000),
