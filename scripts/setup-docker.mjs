@@ -7,6 +7,7 @@
 // Plain Node, no npm dependencies: this runs before `npm install`.
 //
 //   node scripts/setup-docker.mjs [--all] [--rebuild] [--quiet] [runtime...]
+//   (no runtime: gcc, python, node; --all: also java, go, rust)
 //
 // Exports ensureDocker(log) and ensureRuntimeImages(log, { runtimes, rebuild }).
 
@@ -26,10 +27,11 @@ const BASE_MARKER = '.judge-base-complete';
 const SUITE = 'bookworm';
 const DEBIAN_SUITES = /^(buster|bullseye|bookworm|trixie|forky|duke|sid|oldstable|stable|testing|unstable)$/;
 const SANDBOX_UID = 10001;
-const BOX_RUN_SOURCE = fileURLToPath(new URL('../workers/runtime/box-run.c', import.meta.url));
+// The sandbox supervisor's C sources (every .c and .h in the folder), built static into the image.
+const BOX_RUN_DIR = fileURLToPath(new URL('../workers/runtime/box-run/', import.meta.url));
 const CHROOT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 // Bump when the recipe below changes in a way the package lists do not show.
-const RECIPE_VERSION = 1;
+const RECIPE_VERSION = 2;
 
 // Mirrors src/languages/registry.ts (this script cannot import TypeScript); a unit test keeps the
 // two in step.
@@ -52,7 +54,29 @@ export const RUNTIME_RECIPES = Object.freeze({
     versionCommand: ['node', '-p', 'process.versions.node'],
     versionPackage: 'nodejs',
   },
+  // Built only on request (`--all-runtimes`): each is a download of a few hundred MB.
+  java: {
+    packages: ['openjdk-17-jdk-headless'],
+    // The JRE's post-install runs java, which needs /proc.
+    mountProc: true,
+    versionLabel: 'judge.version.java',
+    versionCommand: ['sh', '-c', "javac -version 2>&1 | sed -E 's/^javac ([0-9.]+).*/\\1/'"],
+    versionPackage: 'openjdk-17-jdk-headless',
+  },
+  go: {
+    packages: ['golang-go'],
+    versionLabel: 'judge.version.go',
+    versionCommand: ['sh', '-c', "go version | sed -E 's/^go version go([0-9.]+).*/\\1/'"],
+    versionPackage: 'golang-go',
+  },
+  rust: {
+    packages: ['rustc'],
+    versionLabel: 'judge.version.rust',
+    versionCommand: ['sh', '-c', "rustc --version | sed -E 's/^rustc ([0-9.]+).*/\\1/'"],
+    versionPackage: 'rustc',
+  },
 });
+/** What `npm run setup` builds; the others on request. */
 export const DEFAULT_RUNTIMES = Object.freeze(['gcc', 'python', 'node']);
 
 export function runtimeImageName(runtime) {
@@ -328,12 +352,18 @@ async function startDockerd(log) {
 function buildId(runtime) {
   const hash = createHash('sha256');
   hash.update(`${RECIPE_VERSION}\n${SUITE}\n${JSON.stringify(RUNTIME_RECIPES[runtime])}\n`);
-  hash.update(fs.readFileSync(BOX_RUN_SOURCE));
+  hash.update(boxRunId());
   return hash.digest('hex').slice(0, 16);
 }
 
+function boxRunSources() {
+  return fs.readdirSync(BOX_RUN_DIR).filter((f) => /\.[ch]$/.test(f)).sort();
+}
+
 function boxRunId() {
-  return createHash('sha256').update(fs.readFileSync(BOX_RUN_SOURCE)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256');
+  for (const file of boxRunSources()) hash.update(`${file}\n`).update(fs.readFileSync(path.join(BOX_RUN_DIR, file)));
+  return hash.digest('hex').slice(0, 16);
 }
 
 async function listRuntimeImages() {
@@ -529,14 +559,16 @@ async function buildRuntime(runtime, apt, log) {
     fs.copyFileSync('/etc/resolv.conf', path.join(root, 'etc/resolv.conf'));
 
     const install = ['install', '-y', '--no-install-recommends', ...recipe.packages];
-    try {
-      await aptInChroot(root, install, apt, `apt-get install ${recipe.packages.join(' ')} (${runtime})`);
-    } catch {
-      // The cached base's package lists may be outdated (files gone from the mirror): refresh once.
-      await aptInChroot(root, ['update'], apt, `apt-get update (${runtime})`);
-      await aptInChroot(root, install, apt, `apt-get install ${recipe.packages.join(' ')} (${runtime})`);
-    }
-    const version = await toolchainVersion(root, recipe, apt);
+    const version = await withProc(root, recipe.mountProc === true, async () => {
+      try {
+        await aptInChroot(root, install, apt, `apt-get install ${recipe.packages.join(' ')} (${runtime})`);
+      } catch {
+        // The cached base's package lists may be outdated (files gone from the mirror): refresh once.
+        await aptInChroot(root, ['update'], apt, `apt-get update (${runtime})`);
+        await aptInChroot(root, install, apt, `apt-get install ${recipe.packages.join(' ')} (${runtime})`);
+      }
+      return toolchainVersion(root, recipe, apt);
+    });
 
     const boxRun = await boxRunBinary(runtime === 'gcc' ? root : undefined, apt, log);
     fs.mkdirSync(path.join(root, 'usr/local/bin'), { recursive: true });
@@ -561,8 +593,34 @@ async function buildRuntime(runtime, apt, log) {
     log(`images: built ${image} (${recipe.versionLabel}=${version}) in ${seconds(Date.now() - started)}`);
     return image;
   } finally {
-    fs.rmSync(root, { recursive: true, force: true });
+    // Never delete through a mount that is still there: it would reach the host's /proc.
+    if (!isMountPoint(path.join(root, 'proc'))) fs.rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** Runs fn with /proc mounted in the chroot when asked; always unmounts before returning. */
+async function withProc(root, mount, fn) {
+  if (!mount) return fn();
+  const target = path.join(root, 'proc');
+  fs.mkdirSync(target, { recursive: true });
+  await run('mount', ['-t', 'proc', 'proc', target], { step: `mount /proc in ${root}` });
+  try {
+    return await fn();
+  } finally {
+    await run('umount', [target], { step: `umount ${target}` }).catch(() => run('umount', ['-l', target], { step: `umount -l ${target}` }));
+  }
+}
+
+function isMountPoint(dir) {
+  let real;
+  try {
+    real = fs.realpathSync(dir);
+  } catch {
+    return false;
+  }
+  return readOrEmpty('/proc/self/mounts')
+    .split('\n')
+    .some((line) => line.split(' ')[1] === real);
 }
 
 function emptyDir(dir) {
@@ -616,7 +674,8 @@ async function boxRunBinary(gccRoot, apt, log) {
   const gccArgs = ['-O2', '-static', '-Wall', '-o'];
   if (which('gcc')) {
     try {
-      await run('gcc', [...gccArgs, tmp, BOX_RUN_SOURCE], { step: 'compile box-run (host gcc)' });
+      const units = boxRunSources().filter((f) => f.endsWith('.c')).map((f) => path.join(BOX_RUN_DIR, f));
+      await run('gcc', [...gccArgs, tmp, ...units], { step: 'compile box-run (host gcc)' });
       fs.renameSync(tmp, cached);
       log('images: compiled box-run with the host gcc');
       return cached;
@@ -634,16 +693,20 @@ async function boxRunBinary(gccRoot, apt, log) {
     await aptInChroot(root, ['install', '-y', '--no-install-recommends', ...RUNTIME_RECIPES.gcc.packages], apt, 'apt-get install gcc (box-run toolchain)');
   }
   try {
-    fs.copyFileSync(BOX_RUN_SOURCE, path.join(root, 'tmp/box-run.c'));
-    await run('chroot', [root, 'gcc', ...gccArgs, '/tmp/box-run', '/tmp/box-run.c'], {
+    const srcDir = path.join(root, 'tmp/box-run-src');
+    fs.rmSync(srcDir, { recursive: true, force: true });
+    fs.mkdirSync(srcDir, { recursive: true });
+    for (const file of boxRunSources()) fs.copyFileSync(path.join(BOX_RUN_DIR, file), path.join(srcDir, file));
+    const units = boxRunSources().filter((f) => f.endsWith('.c')).map((f) => `/tmp/box-run-src/${f}`);
+    await run('chroot', [root, 'gcc', ...gccArgs, '/tmp/box-run', ...units], {
       step: 'compile box-run (gcc in the runtime rootfs)',
-      fix: 'fix the compile error in workers/runtime/box-run.c',
+      fix: 'fix the compile error in workers/runtime/box-run/',
       env: chrootEnv(apt),
     });
     fs.copyFileSync(path.join(root, 'tmp/box-run'), tmp);
     fs.renameSync(tmp, cached);
     fs.rmSync(path.join(root, 'tmp/box-run'), { force: true });
-    fs.rmSync(path.join(root, 'tmp/box-run.c'), { force: true });
+    fs.rmSync(srcDir, { recursive: true, force: true });
   } finally {
     if (root === throwaway) fs.rmSync(throwaway, { recursive: true, force: true });
   }
@@ -701,9 +764,9 @@ async function main(argv) {
   for (const arg of argv) {
     if (arg === '--rebuild') rebuild = true;
     else if (arg === '--quiet') quiet = true;
-    else if (arg === '--all') runtimes.push(...DEFAULT_RUNTIMES);
+    else if (arg === '--all') runtimes.push(...Object.keys(RUNTIME_RECIPES));
     else if (!arg.startsWith('-') && RUNTIME_RECIPES[arg]) runtimes.push(arg);
-    else throw new Error(`unknown argument '${arg}'\nusage: node scripts/setup-docker.mjs [--all] [--rebuild] [--quiet] [gcc|python|node...]`);
+    else throw new Error(`unknown argument '${arg}'\nusage: node scripts/setup-docker.mjs [--all] [--rebuild] [--quiet] [${Object.keys(RUNTIME_RECIPES).join('|')}...]`);
   }
   const log = quiet ? () => {} : (line) => console.log(line);
   await ensureDocker(log);

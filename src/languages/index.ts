@@ -1,2 +1,2 @@
-export { LANGUAGES, RUNTIMES, findLanguage, runtimeImage } from './registry.js';
+export { DEFAULT_RUNTIMES, LANGUAGES, RUNTIMES, findLanguage, runtimeImage } from './registry.js';
 export type { LanguageId, LanguageSpec, RuntimeName } from './registry.js';

@@ -1,9 +1,10 @@
 // The languages the judge knows. Each names the runtime image that holds its toolchain; the
 // setup builds those images offline and labels them `judge.runtime=<runtime>`, and workers
-// report which are present, so `languages` lists only what can really run.
+// report which are present, so `languages` lists only what can really run. gcc, python and node
+// are built by `npm run setup`; java, go and rust on request (`npm run setup -- --all-runtimes`).
 
-export type LanguageId = 'c' | 'cpp' | 'python' | 'javascript';
-export type RuntimeName = 'gcc' | 'python' | 'node';
+export type LanguageId = 'c' | 'cpp' | 'python' | 'javascript' | 'java' | 'go' | 'rust';
+export type RuntimeName = 'gcc' | 'python' | 'node' | 'java' | 'go' | 'rust';
 
 export interface LanguageSpec {
   readonly id: LanguageId;
@@ -12,10 +13,15 @@ export interface LanguageSpec {
   readonly sourceFileName: string;
   /** argv run in the working directory; absent for interpreted languages */
   readonly compile?: readonly string[];
-  /** argv that runs the program (the built binary, or the interpreter on the source) */
+  /**
+   * argv that runs the program (the built binary, or the interpreter on the source); may name
+   * the run's limits as {memoryKb} and {stackKb}
+   */
   readonly run: readonly string[];
   /** image label that holds the toolchain version, written by the setup */
   readonly versionLabel: string;
+  /** environment of the compiler and the program, on top of the sandbox's fixed minimum */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export const LANGUAGES: readonly LanguageSpec[] = [
@@ -44,6 +50,8 @@ export const LANGUAGES: readonly LanguageSpec[] = [
     sourceFileName: 'main.py',
     run: ['python3', 'main.py'],
     versionLabel: 'judge.version.python',
+    // No __pycache__ writes into the build: every run starts from the same files anyway.
+    env: { PYTHONDONTWRITEBYTECODE: '1' },
   },
   {
     id: 'javascript',
@@ -53,9 +61,41 @@ export const LANGUAGES: readonly LanguageSpec[] = [
     run: ['node', 'main.js'],
     versionLabel: 'judge.version.node',
   },
+  {
+    id: 'java',
+    name: 'Java (OpenJDK)',
+    runtime: 'java',
+    sourceFileName: 'Main.java',
+    compile: ['javac', '-J-XX:-UsePerfData', '-J-XX:+UseSerialGC', '-encoding', 'UTF-8', '-d', '.', 'Main.java'],
+    // The heap may use the whole memory limit; the JVM's own overhead counts against it too.
+    run: ['java', '-XX:-UsePerfData', '-XX:+UseSerialGC', '-Xmx{memoryKb}k', '-Xss64m', '-cp', '.', 'Main'],
+    versionLabel: 'judge.version.java',
+  },
+  {
+    id: 'go',
+    name: 'Go',
+    runtime: 'go',
+    sourceFileName: 'main.go',
+    compile: ['go', 'build', '-o', 'main', 'main.go'],
+    run: ['./main'],
+    versionLabel: 'judge.version.go',
+    // The build cache goes to /tmp (wiped before every run), not into the saved build.
+    env: { GOCACHE: '/tmp/go-cache', GOPATH: '/tmp/go', GO111MODULE: 'off', CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+  },
+  {
+    id: 'rust',
+    name: 'Rust',
+    runtime: 'rust',
+    sourceFileName: 'main.rs',
+    compile: ['rustc', '-O', '--edition', '2021', '-o', 'main', 'main.rs'],
+    run: ['./main'],
+    versionLabel: 'judge.version.rust',
+  },
 ];
 
-export const RUNTIMES: readonly RuntimeName[] = ['gcc', 'python', 'node'];
+export const RUNTIMES: readonly RuntimeName[] = ['gcc', 'python', 'node', 'java', 'go', 'rust'];
+/** Runtimes whose images `npm run setup` builds without being asked. */
+export const DEFAULT_RUNTIMES: readonly RuntimeName[] = ['gcc', 'python', 'node'];
 
 export function findLanguage(id: string): LanguageSpec | undefined {
   return LANGUAGES.find((l) => l.id === id);

@@ -1,6 +1,21 @@
-// Runs one submission in one hardened, throw-away container; time and memory are measured by
-// the kernel through the box-run helper inside the runtime image.
+// Runs submissions in hardened, throw-away containers: one container per submission, compiled
+// once, every test run in it by the box-run supervisor (pid 1), which measures with the kernel.
 export { openSandbox } from './open-sandbox.js';
-export { removeLeftoverSandboxes } from './remove-leftover-sandboxes.js';
+export { createSandboxPool } from './sandbox-pool.js';
+export { removeLeftoverSandboxes, type RemoveLeftoverOptions } from './remove-leftover-sandboxes.js';
 export { listRuntimes } from './list-runtimes.js';
-export type { CompileOutcome, OpenSandboxOptions, RunOutcome, RuntimeImage, Sandbox, SandboxLimits } from './types.js';
+export { COMPILE_DEFAULTS } from './limits.js';
+export { SandboxLostError } from './supervisor.js';
+export { SupervisorError } from './supervisor-protocol.js';
+export type {
+  CompileLimits,
+  CompileOutcome,
+  OpenSandboxOptions,
+  RunOutcome,
+  RuntimeImage,
+  Sandbox,
+  SandboxLimits,
+  SandboxOptions,
+  SandboxPool,
+  SandboxPoolOptions,
+} from './types.js';

@@ -10,37 +10,53 @@ describe('sandboxContainerSpec', () => {
     resources: { memoryBytes: 100 * 1024 * 1024, pidsLimit: 11 },
   });
 
-  it('is hardened', () => {
+  it('is hardened from creation, whatever it will run', () => {
     expect(spec).toMatchObject({
       Image: 'judge-runtime-python:latest',
-      User: '10001:10001',
-      WorkingDir: '/box',
+      Entrypoint: ['/usr/local/bin/box-run'],
+      Cmd: ['serve'],
       Env: [],
       NetworkDisabled: true,
+      OpenStdin: true,
+      StdinOnce: true,
+      Tty: false,
     });
     expect(spec.HostConfig).toMatchObject({
       NetworkMode: 'none',
       Memory: 100 * 1024 * 1024,
       MemorySwap: 100 * 1024 * 1024,
+      OomKillDisable: true,
       NanoCpus: 1_000_000_000,
       PidsLimit: 11,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
       ReadonlyRootfs: true,
       Privileged: false,
-      AutoRemove: false,
+      IpcMode: 'private',
+      AutoRemove: true,
       Binds: [],
       Mounts: [],
     });
+    // Only what the supervisor needs to become the sandbox user and end a run's processes.
+    expect([...(spec.HostConfig?.CapAdd ?? [])].sort()).toEqual(['KILL', 'SETGID', 'SETPCAP', 'SETUID']);
     const tmpfs = spec.HostConfig?.Tmpfs ?? {};
+    expect(Object.keys(tmpfs).sort()).toEqual(['/box', '/run/judge', '/tmp']);
     expect(tmpfs['/box']).toMatch(/(^|,)exec(,|$)/);
     expect(tmpfs['/box']).toMatch(/uid=10001/);
-    expect(tmpfs['/box']).toMatch(/nosuid/);
+    for (const opts of Object.values(tmpfs)) {
+      expect(opts).toMatch(/nosuid/);
+      expect(opts).toMatch(/nodev/);
+      expect(opts).toMatch(/size=\d+/);
+      expect(opts).toMatch(/nr_inodes=\d+/);
+    }
     expect(tmpfs['/tmp']).toMatch(/noexec/);
+    expect(tmpfs['/run/judge']).toMatch(/mode=0700/);
+    expect(tmpfs['/run/judge']).toMatch(/noexec/);
+    expect(spec.HostConfig?.ShmSize).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 
   it('labels with the namespace, which callers cannot override', () => {
-    expect(spec.Labels).toEqual({ 'judge.submission': 's1', 'judge.sandbox': 'ns1' });
+    expect(spec.Labels).toEqual({ 'judge.submission': 's1', 'judge.sandbox': 'ns1', 'judge.supervised': '1' });
   });
 });
 

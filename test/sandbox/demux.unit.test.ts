@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamDemuxer } from '../../src/sandbox/demux.js';
+import { FrameSplitter } from '../../src/sandbox/demux.js';
 
 function frame(type: number, text: string): Buffer {
   const payload = Buffer.from(text);
@@ -9,38 +9,36 @@ function frame(type: number, text: string): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-describe('StreamDemuxer', () => {
+function split(wire: Buffer, size: number) {
+  const got: Record<number, string> = { 1: '', 2: '', 3: '' };
+  const s = new FrameSplitter((type, payload) => (got[type] += payload.toString()));
+  for (let i = 0; i < wire.length; i += size) s.push(wire.subarray(i, i + size));
+  return { got, incomplete: s.incomplete };
+}
+
+describe('FrameSplitter', () => {
   const wire = Buffer.concat([frame(1, 'out-1 '), frame(2, 'err-1'), frame(1, 'out-2'), frame(1, ''), frame(3, ' engine')]);
 
-  it('splits whole frames by stream', () => {
-    const d = new StreamDemuxer();
-    d.push(wire);
-    expect(d.stdout().toString()).toBe('out-1 out-2');
-    expect(d.stderr().toString()).toBe('err-1 engine');
-    expect(d.incomplete).toBe(false);
-  });
-
-  it('handles chunks split at any byte', () => {
+  it('hands on each payload with its stream type, for chunks split at any byte', () => {
     for (let size = 1; size <= wire.length; size++) {
-      const d = new StreamDemuxer();
-      for (let i = 0; i < wire.length; i += size) d.push(wire.subarray(i, i + size));
-      expect(d.stdout().toString()).toBe('out-1 out-2');
-      expect(d.stderr().toString()).toBe('err-1 engine');
+      const { got, incomplete } = split(wire, size);
+      expect(got[1]).toBe('out-1 out-2');
+      expect(got[2]).toBe('err-1');
+      expect(got[3]).toBe(' engine');
+      expect(incomplete).toBe(false);
     }
   });
 
-  it('keeps at most maxBytes per stream but counts everything', () => {
-    const d = new StreamDemuxer(4);
-    d.push(wire);
-    expect(d.stdout().toString()).toBe('out-');
-    expect(d.stderr().toString()).toBe('err-');
-    expect(d.totalStdout).toBe(11);
-    expect(d.totalStderr).toBe(12);
+  it('reports a stream cut mid-frame or mid-header', () => {
+    expect(split(wire.subarray(0, 10), 100).incomplete).toBe(true);
+    expect(split(wire.subarray(0, 3), 100).incomplete).toBe(true);
   });
 
-  it('reports a stream cut mid-frame', () => {
-    const d = new StreamDemuxer();
-    d.push(wire.subarray(0, 10));
-    expect(d.incomplete).toBe(true);
+  it('copies payloads, so a reused socket buffer cannot change them later', () => {
+    const chunk = frame(1, 'abc');
+    const parts: Buffer[] = [];
+    new FrameSplitter((_, p) => parts.push(p)).push(chunk);
+    chunk.fill(0);
+    expect(parts[0]!.toString()).toBe('abc');
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LANGUAGES, RUNTIMES } from '../../src/languages/index.js';
+import { DEFAULT_RUNTIMES as REGISTRY_DEFAULTS, LANGUAGES, RUNTIMES } from '../../src/languages/index.js';
 import {
   DEFAULT_RUNTIMES,
   findDebianMirror,
@@ -14,8 +14,8 @@ import { runtimeImage } from '../../src/languages/index.js';
 
 // The setup script cannot import the TypeScript registry; these keep the two in step.
 describe('setup-docker recipes', () => {
-  it('cover exactly the registry runtimes, with the same image names', () => {
-    expect([...DEFAULT_RUNTIMES].sort()).toEqual([...RUNTIMES].sort());
+  it('cover exactly the registry runtimes, with the same image names and defaults', () => {
+    expect([...DEFAULT_RUNTIMES]).toEqual([...REGISTRY_DEFAULTS]);
     expect(Object.keys(RUNTIME_RECIPES).sort()).toEqual([...RUNTIMES].sort());
     for (const runtime of RUNTIMES) expect(runtimeImageName(runtime)).toBe(runtimeImage(runtime));
   });
