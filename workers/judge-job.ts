@@ -1,4 +1,3 @@
-import type Docker from 'dockerode';
 import {
   compareOutput,
   executionVerdict,
@@ -15,14 +14,15 @@ import type { Db } from '../src/eventstore/index.js';
 import { findLanguage } from '../src/languages/index.js';
 import type { Logger } from '../src/log/index.js';
 import type { Metrics } from '../src/metrics/index.js';
-import { openSandbox, type RunOutcome, type Sandbox } from '../src/sandbox/index.js';
+import type { RunOutcome, Sandbox, SandboxPool } from '../src/sandbox/index.js';
+import type { CheckerCache } from './checker.js';
 import { loadProblemData } from './problem-data.js';
 import { handleSubmissionCommand, loadSubmission } from './submission-commands.js';
 
 export interface JudgeContext {
   db: Db;
-  docker: Docker;
-  namespace: string;
+  pool: SandboxPool;
+  checkers: CheckerCache;
   workerId: string;
   log: Logger;
   metrics?: Metrics;
@@ -56,7 +56,10 @@ export async function judgeSubmission(ctx: JudgeContext, submissionId: string, r
   if (!language) throw new Error(`language ${state.language} is not in this worker's registry`);
   // Load what the judging needs before announcing it started.
   const problemData = state.problemId !== null ? await loadProblemData(ctx.db, state.problemId, state.problemVersion ?? 1) : null;
-  if (problemData?.problem.checker.custom) throw new Error('custom checkers are not supported by this worker');
+  const custom = problemData?.problem.checker.custom ?? null;
+  const checker = custom
+    ? await ctx.checkers.get(`${state.problemId}:${state.problemVersion}`, custom, problemData!.checkerSource!, problemData!.checkerFiles)
+    : null;
 
   let current: SubmissionState = state;
   const apply = async (command: SubmissionCommand): Promise<SubmissionState> => {
@@ -68,14 +71,8 @@ export async function judgeSubmission(ctx: JudgeContext, submissionId: string, r
   const record = (data: Omit<RunFinished['data'], 'round'>) => apply({ type: 'RecordRun', data: { round, ...data } });
 
   await apply({ type: 'StartJudging', data: { round, worker: ctx.workerId, compiles: language.compile !== undefined, now: now() } });
-  const sandbox: Sandbox = await openSandbox({
-    docker: ctx.docker,
-    namespace: ctx.namespace,
-    language,
-    source: current.request.source,
-    limits: current.request.limits,
-    labels: { 'judge.submission': submissionId, 'judge.round': String(round) },
-  });
+  const sandbox: Sandbox = await ctx.pool.acquire({ language, source: current.request.source, limits: current.request.limits });
+  log.debug({ container: sandbox.id }, 'sandbox acquired');
   try {
     const compiled = await sandbox.compile();
     if (compiled) {
@@ -110,8 +107,13 @@ export async function judgeSubmission(ctx: JudgeContext, submissionId: string, r
         }
         const run = await sandbox.run(inputs[index]!, limits);
         ctx.metrics?.runDuration.observe({ language: language.id }, run.wallTimeMs / 1000);
-        const verdict: Verdict = executionVerdict(run) ?? (compareOutput(run.stdout, answers[index]!, problem.checker) ? 'ACCEPTED' : 'WRONG_ANSWER');
-        await record({ index, group, verdict, ...measured(run), stdout: null, stderr: null });
+        const failed = executionVerdict(run);
+        let verdict: Verdict;
+        let checkerMessage: string | null = null;
+        if (failed) verdict = failed;
+        else if (checker) ({ verdict, message: checkerMessage } = await checker.check(inputs[index]!, answers[index]!, run.stdout));
+        else verdict = compareOutput(run.stdout, answers[index]!, problem.checker) ? 'ACCEPTED' : 'WRONG_ANSWER';
+        await record({ index, group, verdict, ...measured(run), stdout: null, stderr: null, checkerMessage: checkerMessage && storable(checkerMessage) });
       }
       await apply({ type: 'FinishJudging', data: { round, now: now(), score: score(problem, current.tests) } });
     }

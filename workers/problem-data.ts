@@ -5,6 +5,9 @@ export interface ProblemData {
   problem: ProblemState;
   inputs: string[];
   answers: string[];
+  /** the custom checker's source and other files, when the problem has one */
+  checkerSource: string | null;
+  checkerFiles: Array<{ name: string; content: string }>;
 }
 
 /** The problem as it stood at a dataset version, with its test data from the blob store. */
@@ -16,7 +19,15 @@ export async function loadProblemData(db: Db, problemId: string, version: number
     problem = next;
   }
   if (!problem || problem.version !== version) throw new Error(`problem ${problemId} has no dataset version ${version}`);
-  const blobs = await getBlobs(db, problem.tests.flatMap((t) => [t.input, t.answer]));
+  const custom = problem.checker.custom;
+  const checkerFiles = custom?.files ?? [];
+  const blobs = await getBlobs(db, [...problem.tests.flatMap((t) => [t.input, t.answer]), ...(custom ? [custom.source] : []), ...checkerFiles.map((f) => f.content)]);
   const text = (hash: string): string => blobs.get(hash)!.toString('utf8');
-  return { problem, inputs: problem.tests.map((t) => text(t.input)), answers: problem.tests.map((t) => text(t.answer)) };
+  return {
+    problem,
+    inputs: problem.tests.map((t) => text(t.input)),
+    answers: problem.tests.map((t) => text(t.answer)),
+    checkerSource: custom ? text(custom.source) : null,
+    checkerFiles: checkerFiles.map((f) => ({ name: f.name, content: text(f.content) })),
+  };
 }

@@ -7,7 +7,8 @@ import type { Db } from '../src/eventstore/index.js';
 import { LANGUAGES } from '../src/languages/index.js';
 import type { Logger } from '../src/log/index.js';
 import type { Metrics } from '../src/metrics/index.js';
-import { listRuntimes, removeLeftoverSandboxes } from '../src/sandbox/index.js';
+import { createSandboxPool, listRuntimes, removeLeftoverSandboxes } from '../src/sandbox/index.js';
+import { CheckerCache } from './checker.js';
 import { failSubmission, judgeSubmission, type JudgeContext } from './judge-job.js';
 
 export interface WorkerDeps {
@@ -17,6 +18,8 @@ export interface WorkerDeps {
   docker: Docker;
   log: Logger;
   slots: number;
+  /** warm containers per runtime (default: the slots) */
+  poolSize?: number;
   maxDeliver?: number;
   ackWaitMs?: number;
   metrics?: Metrics;
@@ -84,16 +87,22 @@ async function handle(ctx: JudgeContext, msg: JsMsg, maxDeliver: number, ackWait
 export async function runWorker(deps: WorkerDeps, signal: AbortSignal): Promise<void> {
   const maxDeliver = deps.maxDeliver ?? 3;
   const ackWaitMs = deps.ackWaitMs ?? 30_000;
-  const ctx: JudgeContext = {
-    db: deps.db,
+  const removed = await removeLeftoverSandboxes(deps.docker, deps.names.namespace);
+  const pool = createSandboxPool({
     docker: deps.docker,
     namespace: deps.names.namespace,
+    size: deps.poolSize ?? deps.slots,
+    onError: (err) => deps.log.warn({ role: 'worker', err }, 'sandbox pool refill failed'),
+  });
+  const ctx: JudgeContext = {
+    db: deps.db,
+    pool,
+    checkers: new CheckerCache(pool),
     workerId: `${hostname()}:${process.pid}`,
     log: deps.log.child({ role: 'worker' }),
     metrics: deps.metrics,
   };
   deps.metrics?.workerSlots.set({ state: 'total' }, deps.slots);
-  const removed = await removeLeftoverSandboxes(deps.docker, deps.names.namespace);
   if (removed > 0) ctx.log.info({ removed }, 'removed leftover sandboxes');
   const languages = await registerLanguages(deps.db, deps.docker);
   ctx.log.info({ languages, slots: deps.slots }, 'worker ready');
@@ -131,4 +140,6 @@ export async function runWorker(deps: WorkerDeps, signal: AbortSignal): Promise<
     deps.metrics?.workerSlots.set({ state: 'busy' }, running.size);
   }
   await Promise.allSettled(running);
+  await ctx.checkers.close();
+  await pool.close();
 }

@@ -10,6 +10,7 @@ import {
   type ProblemState,
 } from '../domain/index.js';
 import { appendToStream, putBlobs } from '../eventstore/index.js';
+import { findLanguage } from '../languages/index.js';
 import { requireRole } from './auth.js';
 import { foldProblem, type ApiContext } from './context.js';
 import { badInput } from './errors.js';
@@ -17,7 +18,6 @@ import { badInput } from './errors.js';
 /** Checker languages: those a checker can be written in (compiled or run in the sandbox). */
 export const CHECKER_LANGUAGES = ['c', 'cpp', 'python'];
 const MAX_TESTS = 1000;
-const CUSTOM_CHECKERS = false as boolean;
 
 export interface CreateProblemArgs {
   title: string;
@@ -26,7 +26,7 @@ export interface CreateProblemArgs {
     comparison?: Comparison | null;
     floatAbsTolerance?: number | null;
     floatRelTolerance?: number | null;
-    custom?: { language: string; source: string } | null;
+    custom?: { language: string; source: string; files?: Array<{ name: string; content: string }> | null } | null;
   } | null;
   groups?: Array<{ name: string; points: number; dependsOn?: string[] | null }> | null;
   tests: Array<{ input: string; expectedOutput: string; group?: string | null }>;
@@ -57,11 +57,15 @@ export async function createProblem(ctx: ApiContext, input: CreateProblemArgs) {
   }
   const custom = input.checker?.custom ?? null;
   if (custom) {
-    if (!CUSTOM_CHECKERS) throw badInput('custom checkers are not supported yet; use a comparison mode', 'checker.custom');
     if (!CHECKER_LANGUAGES.includes(custom.language)) {
       throw badInput(`a custom checker must be in ${CHECKER_LANGUAGES.join(', ')}`, 'checker.custom.language');
     }
     if (custom.source.trim() === '') throw badInput('the custom checker source is empty', 'checker.custom.source');
+    for (const f of custom.files ?? []) {
+      if (!/^[A-Za-z0-9._-]{1,128}$/.test(f.name) || f.name.startsWith('.') || f.name === findLanguage(custom.language)?.sourceFileName) {
+        throw badInput(`checker file name "${f.name}" must be a plain file name, other than the source's`, 'checker.custom.files');
+      }
+    }
   }
   for (const [i, t] of input.tests.entries()) {
     if (t.input.includes('\u0000') || t.expectedOutput.includes('\u0000')) throw badInput(`test ${i} contains a NUL character`, 'tests');
@@ -94,11 +98,15 @@ export async function createProblem(ctx: ApiContext, input: CreateProblemArgs) {
     if (e instanceof ProblemRuleError) throw badInput(e.message, e.field);
     throw e;
   }
-  const hashes = await putBlobs(ctx.deps.db, custom ? [...data, custom.source] : data);
+  const checkerFiles = custom?.files ?? [];
+  const hashes = await putBlobs(ctx.deps.db, custom ? [...data, custom.source, ...checkerFiles.map((f) => f.content)] : data);
   const created = events[0]!;
   if (created.type !== 'ProblemCreated') throw new Error('unexpected problem event');
   created.data.tests = created.data.tests.map((t, i) => ({ ...t, input: hashes[2 * i]!, answer: hashes[2 * i + 1]! }));
-  if (created.data.checker.custom) created.data.checker.custom.source = hashes[data.length]!;
+  if (created.data.checker.custom) {
+    created.data.checker.custom.source = hashes[data.length]!;
+    if (checkerFiles.length > 0) created.data.checker.custom.files = checkerFiles.map((f, i) => ({ name: f.name, content: hashes[data.length + 1 + i]! }));
+  }
   const recorded = await appendToStream(ctx.deps.db, problemStreamId(id), 'no_stream', [created]);
   return problemView(foldProblem(recorded)!);
 }

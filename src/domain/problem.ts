@@ -22,6 +22,8 @@ export interface CustomChecker {
   language: string;
   /** sha256 of the checker's source, in the blob store */
   source: string;
+  /** more files beside the source (headers, modules), by name and sha256 */
+  files?: Array<{ name: string; content: string }>;
 }
 
 export interface Checker extends ComparisonRule {

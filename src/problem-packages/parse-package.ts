@@ -13,7 +13,7 @@ export interface CreateProblemArgs {
     comparison?: 'EXACT' | 'WHITESPACE' | 'CASE_INSENSITIVE' | 'FLOAT';
     floatAbsTolerance?: number;
     floatRelTolerance?: number;
-    custom?: { language: string; source: string };
+    custom?: { language: string; source: string; files?: Array<{ name: string; content: string }> };
   };
   groups?: Array<{ name: string; points: number; dependsOn?: string[] }>;
   tests: Array<{ input: string; expectedOutput: string; group?: string }>;
@@ -111,6 +111,38 @@ function checkerFromFlags(flags: string, notes: string[]): NonNullable<CreatePro
   return { comparison: caseSensitive ? 'WHITESPACE' : 'CASE_INSENSITIVE' };
 }
 
+const COMPILED_UNIT = /\.(c|cc|cpp|cxx|c\+\+)$/i;
+
+/**
+ * The output validator: one source file (the one compiled, or the Python entry point) plus the
+ * files beside it (headers such as validate.h, Python modules), all by their plain names.
+ */
+function validatorOf(files: PackageFiles): NonNullable<NonNullable<CreateProblemArgs['checker']>['custom']> {
+  const paths = [...files.keys()].filter((p) => /^output_validators?\//.test(p)).sort();
+  if (paths.length === 0) throw new PackageError('validation: custom, but output_validators/ is empty');
+  const folders = new Set(paths.map((p) => p.split('/').slice(1, -1).join('/')));
+  if (folders.size > 1) throw new PackageError('output validator: expected one validator (one folder under output_validators/)');
+  const named = paths.map((p) => ({ name: p.split('/').pop()!, text: text(files.get(p)) }));
+  const units = named.filter((f) => COMPILED_UNIT.test(f.name));
+  const python = named.filter((f) => f.name.endsWith('.py'));
+  let main: { name: string; text: string };
+  let language: string;
+  if (units.length > 0) {
+    if (units.length > 1) throw new PackageError('output validator: more than one C/C++ source to compile; only header-only helpers are supported');
+    main = units[0]!;
+    language = languageOf(main.name)!;
+  } else if (python.length > 0) {
+    const entry = python.length === 1 ? python[0] : python.find((f) => /__name__\s*==\s*['"]__main__['"]/.test(f.text));
+    if (!entry) throw new PackageError('output validator: several Python files and none is the entry point (if __name__ == "__main__")');
+    main = entry;
+    language = 'python';
+  } else {
+    throw new PackageError('output validator: expected C, C++ or Python sources');
+  }
+  const rest = named.filter((f) => f !== main);
+  return { language, source: main.text, ...(rest.length > 0 ? { files: rest.map((f) => ({ name: f.name, content: f.text })) } : {}) };
+}
+
 function groupPoints(files: PackageFiles, folder: string, tests: number): number | null {
   const raw = files.get(`${folder}/testdata.yaml`);
   if (!raw) return null;
@@ -126,7 +158,7 @@ function groupPoints(files: PackageFiles, folder: string, tests: number): number
  * secret tests form "secret", or one group per sub-folder of data/secret (points from its
  * testdata.yaml, else an equal share of 100).
  */
-export function parsePackage(files: PackageFiles, options: { timeLimitSeconds?: number; validatorSources?: 'allowed' | 'refused' } = {}): ParsedPackage {
+export function parsePackage(files: PackageFiles, options: { timeLimitSeconds?: number } = {}): ParsedPackage {
   const yamlFile = files.get('problem.yaml');
   if (!yamlFile) throw new PackageError('problem.yaml is missing: not an ICPC problem package');
   const meta = (parseYaml(text(yamlFile)) ?? {}) as Record<string, unknown>;
@@ -147,16 +179,7 @@ export function parsePackage(files: PackageFiles, options: { timeLimitSeconds?: 
 
   let checker: NonNullable<CreateProblemArgs['checker']>;
   if (validation.startsWith('custom')) {
-    const validatorFiles = [...files.keys()].filter((p) => p.startsWith('output_validators/') || p.startsWith('output_validator/'));
-    if (validatorFiles.length === 0) throw new PackageError('validation: custom, but output_validators/ is empty');
-    if (options.validatorSources === 'refused') throw new PackageError('custom output validators are not supported by this judge yet');
-    const sources = validatorFiles.filter((p) => languageOf(p) !== null);
-    const languages = new Set(sources.map((p) => languageOf(p)));
-    if (sources.length === 0 || languages.size !== 1 || languages.has('javascript')) {
-      throw new PackageError('output validator: expected C, C++ or Python source files in one language');
-    }
-    if (sources.length > 1) throw new PackageError('output validator: multi-file validators are not supported yet; merge them into one file');
-    checker = { custom: { language: languageOf(sources[0]!)!, source: text(files.get(sources[0]!)) } };
+    checker = { custom: validatorOf(files) };
   } else {
     checker = checkerFromFlags(String(meta.validator_flags ?? ''), notes);
   }

@@ -16,7 +16,7 @@ import {
 import { toCompileOutcome, toRunOutcome } from './run-outcome.js';
 import { encodePut, encodeRun, parseReport, replyWord, type RunRequest, type SupervisorReport } from './supervisor-protocol.js';
 import { DOCKER_TIMEOUT_MS, removeContainer, type LiveContainer } from './start-container.js';
-import type { CompileLimits, CompileOutcome, RunOutcome, Sandbox, SandboxLimits, SandboxOptions } from './types.js';
+import type { CompileLimits, CompileOutcome, RunOptions, RunOutcome, Sandbox, SandboxLimits, SandboxOptions } from './types.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Time for the supervisor around a run: restoring the build, stdin in, output out. */
@@ -91,7 +91,14 @@ export class DockerSandbox implements Sandbox {
     });
   }
 
-  run(stdin: string | Uint8Array, limits: SandboxLimits): Promise<RunOutcome> {
+  put(name: string, content: string | Uint8Array): Promise<void> {
+    return this.serial(async () => {
+      const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      await this.request(encodePut(name, data), 'OK', DOCKER_TIMEOUT_MS, `write ${name}`);
+    });
+  }
+
+  run(stdin: string | Uint8Array, limits: SandboxLimits, options: RunOptions = {}): Promise<RunOutcome> {
     return this.serial(async () => {
       assertValidLimits(limits);
       if (this.state === 'failed') throw new Error('sandbox: the compilation failed; there is nothing to run');
@@ -101,7 +108,7 @@ export class DockerSandbox implements Sandbox {
       this.room = Math.max(this.room, stdinRoom(input.length));
       await this.apply(runResources(limits, this.room, this.buildBytes));
       const request: RunRequest = {
-        argv: expandArgv(this.language.run, limits),
+        argv: expandArgv(options.argv ?? this.language.run, limits),
         env: [...PROGRAM_ENV, ...envOf(this.language)],
         cpuMs: limits.timeMs,
         wallMs: limits.wallTimeMs,
@@ -113,7 +120,7 @@ export class DockerSandbox implements Sandbox {
         openFiles: OPEN_FILES,
         merge: false,
         killOnOutput: true,
-        restore: true,
+        restore: options.restore ?? true,
       };
       const { report, stdout, stderr } = await this.runRequest(request, input);
       return toRunOutcome(report, stdout, stderr, limits);

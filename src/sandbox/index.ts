@@ -11,6 +11,7 @@ export type {
   CompileLimits,
   CompileOutcome,
   OpenSandboxOptions,
+  RunOptions,
   RunOutcome,
   RuntimeImage,
   Sandbox,

@@ -63,9 +63,21 @@ export interface Sandbox {
    * Runs the program once on `stdin`. Every run starts from the build as compile() left it (files
    * the previous run wrote or changed are gone) with no process of the previous run alive.
    */
-  run(stdin: string | Uint8Array, limits: SandboxLimits): Promise<RunOutcome>;
+  run(stdin: string | Uint8Array, limits: SandboxLimits, options?: RunOptions): Promise<RunOutcome>;
+  /** Writes a file into the working directory, as the sandbox user (`name`: no slashes). */
+  put(name: string, content: string | Uint8Array): Promise<void>;
   /** removes the container (force); safe to call twice; the container is never reused */
   close(): Promise<void>;
+}
+
+export interface RunOptions {
+  /** run this instead of the language's run command (e.g. a checker with its arguments) */
+  argv?: readonly string[];
+  /**
+   * false: run on the working directory as it stands (files put() since) instead of restoring
+   * the build first. For trusted programs only (checkers); a submission's runs always restore.
+   */
+  restore?: boolean;
 }
 
 export interface SandboxOptions {

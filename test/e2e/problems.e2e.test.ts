@@ -207,3 +207,66 @@ describe('rejudge', () => {
     ]);
   });
 });
+
+describe('custom checkers (ICPC output validators, in the sandbox)', () => {
+  // Accepts any number within 0.5 of the answer; says why in judgemessage.txt.
+  const pythonChecker = [
+    'import sys',
+    'answer = float(open(sys.argv[2]).read())',
+    'got = sys.stdin.read().strip()',
+    'def say(m):',
+    '    open(sys.argv[3] + "/judgemessage.txt", "w").write(m)',
+    'try:',
+    '    value = float(got)',
+    'except ValueError:',
+    '    say("not a number: " + got[:20]); sys.exit(43)',
+    'if abs(value - answer) <= 0.5:',
+    '    say("close enough"); sys.exit(42)',
+    'say("off by %g" % abs(value - answer)); sys.exit(43)',
+  ].join('\n');
+
+  it('judges with a Python checker and reports its judgemessage', async () => {
+    const problemId = await createProblem({
+      title: 'Roughly',
+      checker: { custom: { language: 'python', source: pythonChecker } },
+      tests: [
+        { input: '10', expectedOutput: '20' },
+        { input: '3', expectedOutput: '6' },
+      ],
+    });
+    const near = await submitAndWait(problemId, 'python', 'print(int(input()) * 2 + 0.25)');
+    expect(near).toMatchObject({ verdict: 'ACCEPTED', score: 100 });
+    const msgs = await j.gql<{ submission: { tests: Array<{ checkerMessage: string | null }> } }>('query ($id: ID!) { submission(id: $id) { tests { checkerMessage } } }', { id: near.id });
+    expect(msgs.body.data!.submission.tests.map((t) => t.checkerMessage)).toEqual(['close enough', 'close enough']);
+    const far = await submitAndWait(problemId, 'python', 'print(int(input()) * 3)');
+    expect(far).toMatchObject({ verdict: 'WRONG_ANSWER', score: 0 });
+    const farMsgs = await j.gql<{ submission: { tests: Array<{ checkerMessage: string | null; verdict: string }> } }>('query ($id: ID!) { submission(id: $id) { tests { verdict checkerMessage } } }', { id: far.id });
+    expect(farMsgs.body.data!.submission.tests[0]).toEqual({ verdict: 'WRONG_ANSWER', checkerMessage: 'off by 10' });
+  });
+
+  it('judges with a C++ checker; a checker that fails otherwise gives INTERNAL_ERROR, never WRONG_ANSWER', async () => {
+    const cppChecker = [
+      '#include <fstream>',
+      '#include <iostream>',
+      'int main(int argc, char** argv) {',
+      '  long expected; std::ifstream(argv[2]) >> expected;',
+      '  long got; if (!(std::cin >> got)) return 43;',
+      '  if (got < 0) return 7; // a checker bug on purpose',
+      '  return got == expected ? 42 : 43;',
+      '}',
+    ].join('\n');
+    const problemId = await createProblem({
+      title: 'Exact via C++',
+      checker: { custom: { language: 'cpp', source: cppChecker } },
+      tests: [{ input: '', expectedOutput: '5' }],
+    });
+    expect(await submitAndWait(problemId, 'c', '#include <stdio.h>\nint main(){puts("5");}')).toMatchObject({ verdict: 'ACCEPTED' });
+    expect(await submitAndWait(problemId, 'c', '#include <stdio.h>\nint main(){puts("6");}')).toMatchObject({ verdict: 'WRONG_ANSWER' });
+    expect(await submitAndWait(problemId, 'c', '#include <stdio.h>\nint main(){puts("-1");}')).toMatchObject({ verdict: 'INTERNAL_ERROR' });
+  });
+
+  it('refuses a checker in a language checkers cannot use', async () => {
+    const res = await j.gql(CREATE, { input: { title: 'x', checker: { custom: { language: 'javascript', source: 'x' } }, tests: [{ input: '', expectedOutput: '' }] } });
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});

@@ -89,6 +89,20 @@ describe('problem import', () => {
     expect(code).toBe(1);
   });
 
+  it('imports a custom output validator and judges with it', async () => {
+    const { code, text } = await runImport('test/fixtures/packages/roughly', true);
+    expect(text).toContain('OK   submissions/accepted/near.py: ACCEPTED');
+    expect(text).toContain('OK   submissions/wrong_answer/far.py: WRONG_ANSWER');
+    expect(code).toBe(0);
+  });
+
+  it('compiles a C++ validator with the header beside it', async () => {
+    const { code, text } = await runImport('test/fixtures/packages/exact-cpp', true);
+    expect(text).toContain('OK   submissions/accepted/square.py: ACCEPTED');
+    expect(text).toContain('OK   submissions/wrong_answer/nine.py: WRONG_ANSWER');
+    expect(code).toBe(0);
+  });
+
   it('refuses an interactive problem with a clear message and creates nothing', async () => {
     const before = await j.db.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     await expect(runImport('test/fixtures/packages/interactive', false)).rejects.toThrow(/interactive problems are not supported/);

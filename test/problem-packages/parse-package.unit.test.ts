@@ -63,12 +63,25 @@ describe('ICPC problem packages', () => {
     expect(parsed.problem.checker).toEqual(checker);
   });
 
+  it('takes an output validator: the compiled file or the Python entry point, and the files beside it', () => {
+    const cpp = parsePackage(pkg({ 'problem.yaml': 'validation: custom', ...minimal, 'output_validators/v/validate.h': '// helpers', 'output_validators/v/check.cpp': 'int main(){}' }));
+    expect(cpp.problem.checker).toEqual({ custom: { language: 'cpp', source: 'int main(){}', files: [{ name: 'validate.h', content: '// helpers' }] } });
+    const py = parsePackage(
+      pkg({ 'problem.yaml': 'validation: custom', ...minimal, 'output_validators/v/util.py': 'X = 1', 'output_validators/v/run.py': 'import util\nif __name__ == "__main__": pass' }),
+    );
+    expect(py.problem.checker?.custom).toMatchObject({ language: 'python', source: expect.stringContaining('__main__'), files: [{ name: 'util.py', content: 'X = 1' }] });
+    const single = parsePackage(pkg({ 'problem.yaml': 'validation: custom', ...minimal, 'output_validators/only.c': 'int main(){return 42;}' }));
+    expect(single.problem.checker).toEqual({ custom: { language: 'c', source: 'int main(){return 42;}' } });
+  });
+
   it.each([
     ['no problem.yaml', { ...minimal }, /problem.yaml is missing/],
     ['an interactive problem', { 'problem.yaml': 'validation: custom interactive', ...minimal }, /interactive problems are not supported/],
     ['an input without its answer', { 'problem.yaml': 'name: X', 'data/secret/1.in': '1' }, /has no data\/secret\/1.ans/],
     ['no secret tests', { 'problem.yaml': 'name: X' }, /no test cases/],
     ['custom validation without a validator', { 'problem.yaml': 'validation: custom', ...minimal }, /output_validators\/ is empty/],
+    ['a validator with two C++ sources', { 'problem.yaml': 'validation: custom', ...minimal, 'output_validators/v/a.cpp': '', 'output_validators/v/b.cpp': '' }, /more than one C\/C\+\+ source/],
+    ['two validators', { 'problem.yaml': 'validation: custom', ...minimal, 'output_validators/a/a.py': '', 'output_validators/b/b.py': '' }, /one folder/],
   ])('refuses %s with a clear message', (_label, files, message) => {
     expect(() => parsePackage(pkg(files as Record<string, string>))).toThrow(PackageError);
     expect(() => parsePackage(pkg(files as Record<string, string>))).toThrow(message);
