@@ -21,6 +21,11 @@ export default defineConfig({
         },
       },
       {
+        // Languages whose images are built on request (java, go, rust): `npm run test:runtimes`.
+        extends: true,
+        test: { name: 'runtimes', include: ['test/runtimes/**/*.runtimes.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 },
+      },
+      {
         // Stops and starts the real Postgres, NATS and Docker: run alone, one file at a time.
         extends: true,
         test: {
