@@ -9,27 +9,36 @@ async function loadStates(db: Db, ids: string[]): Promise<Map<string, Submission
   return new Map(rows.map((r) => [r.id, r.state as SubmissionState]));
 }
 
+/** One statement for the whole batch: a rebuild folds thousands of submissions per batch. */
 async function upsertStates(db: Db, states: SubmissionState[]): Promise<void> {
-  for (const s of states) {
-    const row = {
-      id: s.id,
-      tenant: s.tenant,
-      language: s.language,
-      problem_id: s.problemId,
-      status: s.status,
-      verdict: s.verdict,
-      round: s.round,
-      version: s.version,
-      created_at: s.createdAt,
-      judged_at: s.judgedAt,
-      state: JSON.stringify(s),
-    };
-    await db
-      .insertInto('submissions')
-      .values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ ...row, id: undefined }))
-      .execute();
-  }
+  if (states.length === 0) return;
+  const rows = states.map((s) => ({
+    id: s.id,
+    tenant: s.tenant,
+    language: s.language,
+    problem_id: s.problemId,
+    status: s.status,
+    verdict: s.verdict,
+    round: s.round,
+    version: s.version,
+    created_at: s.createdAt,
+    judged_at: s.judgedAt,
+    state: JSON.stringify(s),
+  }));
+  await db
+    .insertInto('submissions')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        status: eb.ref('excluded.status'),
+        verdict: eb.ref('excluded.verdict'),
+        round: eb.ref('excluded.round'),
+        version: eb.ref('excluded.version'),
+        judged_at: eb.ref('excluded.judged_at'),
+        state: eb.ref('excluded.state'),
+      })),
+    )
+    .execute();
 }
 
 /**
