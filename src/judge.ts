@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { startApi } from './api/index.js';
 import { busNames, connectBus, type BusNames } from './bus/index.js';
 import type { Config } from './config/index.js';
-import { AppendWaker, connect, loadCheckpoint, migrateToLatest, readAll, type Db } from './eventstore/index.js';
+import { AppendWaker, connect, countAfter, loadCheckpoint, migrateToLatest, type Db } from './eventstore/index.js';
 import type { Logger } from './log/index.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { dockerAnswers, natsAnswers, postgresAnswers, startOpsServer, type Ops } from './ops/index.js';
@@ -26,10 +26,9 @@ function dockerClient(dockerHost: string | undefined): Docker {
   return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: url.protocol === 'https:' ? 'https' : 'http' });
 }
 
-/** Events after a tailer's checkpoint (bounded: a lag past 100,000 reads as 100,000). */
+/** Events after a tailer's checkpoint (counted up to 100,000; a lag past that reads as 100,000). */
 async function lag(db: Db, checkpoint: string): Promise<number> {
-  const { events } = await readAll(db, await loadCheckpoint(db, checkpoint), 100_000);
-  return events.length;
+  return countAfter(db, await loadCheckpoint(db, checkpoint), 100_000);
 }
 
 function operations(config: Config, db: Db, nc: NatsConnection, names: BusNames, docker: Docker | null, metrics: Metrics): Ops {
@@ -54,7 +53,12 @@ function operations(config: Config, db: Db, nc: NatsConnection, names: BusNames,
  * Starts the roles the configuration names, in one process. Each role runs until stop(): the
  * api stops taking requests first, then the loops finish their current batch or judging.
  */
-export async function startJudge(config: Config, adminToken: string, log: Logger): Promise<RunningJudge> {
+export async function startJudge(
+  config: Config,
+  adminToken: string,
+  log: Logger,
+  onFatal: (err: unknown) => void = () => process.exit(1),
+): Promise<RunningJudge> {
   const db: Db = connect(config.databaseUrl);
   await migrateToLatest(db);
   const nc: NatsConnection = await connectBus(config.natsUrl, `judge:${[...config.roles].join('+')}`);
@@ -66,11 +70,13 @@ export async function startJudge(config: Config, adminToken: string, log: Logger
   const metrics = createMetrics();
   const ops = operations(config, db, nc, names, docker, metrics);
 
+  // A role that stops on an error leaves a process that looks alive but does not work: let the
+  // supervisor (systemd, compose, the operator) restart it instead.
   const keep = (role: string, run: Promise<void>): void => {
     loops.push(
       run.catch((err: unknown) => {
-        log.fatal({ role, err }, 'role stopped with an error');
-        process.exitCode = 1;
+        log.fatal({ role, err }, 'role stopped with an error; exiting');
+        onFatal(err);
       }),
     );
   };

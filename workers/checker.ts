@@ -75,17 +75,33 @@ export class CheckerCache {
     this.sweeper.unref();
   }
 
-  get(key: string, checker: CustomChecker, source: string, files: ReadonlyArray<{ name: string; content: string }> = []): Promise<Checker> {
-    const entry = this.entries.get(key);
-    if (entry) {
-      entry.lastUsed = Date.now();
-      return entry.checker;
+  async get(key: string, checker: CustomChecker, source: string, files: ReadonlyArray<{ name: string; content: string }> = []): Promise<Checker> {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { checker: this.create(checker, source, files), lastUsed: Date.now() };
+      this.entries.set(key, entry);
+      // A checker that fails to build is not cached: the next judging tries again.
+      entry.checker.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
     }
-    const created = this.create(checker, source, files);
-    this.entries.set(key, { checker: created, lastUsed: Date.now() });
-    // A checker that fails to build is not cached: the next judging tries again.
-    created.catch(() => this.entries.delete(key));
-    return created;
+    const cached = entry;
+    const sandboxed = await cached.checker;
+    return {
+      check: async (input, answer, output) => {
+        cached.lastUsed = Date.now();
+        try {
+          return await sandboxed.check(input, answer, output);
+        } catch (err) {
+          // Its sandbox is gone or broken (dockerd restarted, say): build a new one next time.
+          if (this.entries.get(key) === cached) {
+            this.entries.delete(key);
+            void sandboxed.close().catch(() => undefined);
+          }
+          throw err;
+        } finally {
+          cached.lastUsed = Date.now();
+        }
+      },
+    };
   }
 
   private async create(checker: CustomChecker, source: string, files: ReadonlyArray<{ name: string; content: string }>): Promise<SandboxedChecker> {

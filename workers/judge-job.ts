@@ -16,13 +16,14 @@ import type { Logger } from '../src/log/index.js';
 import type { Metrics } from '../src/metrics/index.js';
 import type { RunOutcome, Sandbox, SandboxPool } from '../src/sandbox/index.js';
 import type { CheckerCache } from './checker.js';
-import { loadProblemData } from './problem-data.js';
+import type { ProblemDataCache } from './problem-data.js';
 import { handleSubmissionCommand, loadSubmission } from './submission-commands.js';
 
 export interface JudgeContext {
   db: Db;
   pool: SandboxPool;
   checkers: CheckerCache;
+  problems: ProblemDataCache;
   workerId: string;
   log: Logger;
   metrics?: Metrics;
@@ -33,6 +34,8 @@ const storable = (text: string): string => text.replace(/\u0000/g, '\uFFFD');
 const now = (): string => new Date().toISOString();
 
 export type JudgeOutcome = 'judged' | 'already-done' | 'unknown-submission';
+
+class RoundSuperseded extends Error {}
 
 const measured = (run: RunOutcome) => ({
   timeMs: run.timeMs,
@@ -48,6 +51,15 @@ const measured = (run: RunOutcome) => ({
  * is not redone, and every test is recorded once.
  */
 export async function judgeSubmission(ctx: JudgeContext, submissionId: string, round: number): Promise<JudgeOutcome> {
+  try {
+    return await judgeRound(ctx, submissionId, round);
+  } catch (e) {
+    if (e instanceof RoundSuperseded) return 'already-done';
+    throw e;
+  }
+}
+
+async function judgeRound(ctx: JudgeContext, submissionId: string, round: number): Promise<JudgeOutcome> {
   let state = await loadSubmission(ctx.db, submissionId);
   if (state === null) return 'unknown-submission';
   if (state.round !== round || state.status === 'JUDGED' || state.status === 'FAILED') return 'already-done';
@@ -55,7 +67,7 @@ export async function judgeSubmission(ctx: JudgeContext, submissionId: string, r
   const language = findLanguage(state.language);
   if (!language) throw new Error(`language ${state.language} is not in this worker's registry`);
   // Load what the judging needs before announcing it started.
-  const problemData = state.problemId !== null ? await loadProblemData(ctx.db, state.problemId, state.problemVersion ?? 1) : null;
+  const problemData = state.problemId !== null ? await ctx.problems.get(ctx.db, state.problemId, state.problemVersion ?? 1) : null;
   const custom = problemData?.problem.checker.custom ?? null;
   const checker = custom
     ? await ctx.checkers.get(`${state.problemId}:${state.problemVersion}`, custom, problemData!.checkerSource!, problemData!.checkerFiles)
@@ -65,6 +77,8 @@ export async function judgeSubmission(ctx: JudgeContext, submissionId: string, r
   const apply = async (command: SubmissionCommand): Promise<SubmissionState> => {
     const next = await handleSubmissionCommand(ctx.db, submissionId, command, current, ctx.metrics);
     if (next === null) throw new Error('submission vanished');
+    // A rejudge opened a newer round meanwhile: this round's work is moot; its job will come.
+    if (next.round !== round) throw new RoundSuperseded();
     current = next;
     return next;
   };
@@ -78,6 +92,9 @@ export async function judgeSubmission(ctx: JudgeContext, submissionId: string, r
     if (compiled) {
       ctx.metrics?.compileDuration.observe({ language: language.id }, compiled.timeMs / 1000);
       await apply({ type: 'RecordCompile', data: { round, ...compiled, output: storable(compiled.output), now: now() } });
+      // An earlier delivery may have recorded a successful compile that failed this time (a
+      // time-out under load): the round must not end without a verdict; try again.
+      if (!compiled.success && current.compile?.success) throw new Error('the compile that succeeded before failed this time');
       if (!compiled.success) {
         log.info({ verdict: current.verdict }, 'compilation failed');
         ctx.metrics?.submissionsJudged.inc({ language: language.id, verdict: 'COMPILATION_ERROR' });

@@ -31,3 +31,26 @@ export async function loadProblemData(db: Db, problemId: string, version: number
     checkerFiles: checkerFiles.map((f) => ({ name: f.name, content: text(f.content) })),
   };
 }
+
+/**
+ * A problem version never changes, so a worker loads its tests once and keeps the most recently
+ * used versions (a contest judges many submissions of a few problems).
+ */
+export class ProblemDataCache {
+  private readonly entries = new Map<string, Promise<ProblemData>>();
+
+  constructor(private readonly capacity = 16) {}
+
+  get(db: Db, problemId: string, version: number): Promise<ProblemData> {
+    const key = `${problemId}:${version}`;
+    let entry = this.entries.get(key);
+    if (entry) this.entries.delete(key); // re-inserted below: most recent last
+    else {
+      entry = loadProblemData(db, problemId, version);
+      entry.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
+    }
+    this.entries.set(key, entry);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return entry;
+  }
+}

@@ -9,6 +9,7 @@ import type { Logger } from '../src/log/index.js';
 import type { Metrics } from '../src/metrics/index.js';
 import { createSandboxPool, listRuntimes, removeLeftoverSandboxes } from '../src/sandbox/index.js';
 import { CheckerCache } from './checker.js';
+import { ProblemDataCache } from './problem-data.js';
 import { failSubmission, judgeSubmission, type JudgeContext } from './judge-job.js';
 
 export interface WorkerDeps {
@@ -53,7 +54,14 @@ export async function registerLanguages(db: Db, docker: Docker): Promise<string[
 }
 
 async function handle(ctx: JudgeContext, msg: JsMsg, maxDeliver: number, ackWaitMs: number): Promise<void> {
-  const job = decodeJson<JudgeJob>(msg.data);
+  let job: JudgeJob;
+  try {
+    job = decodeJson<JudgeJob>(msg.data);
+  } catch {
+    ctx.log.error({ seq: msg.seq }, 'malformed job; dropped');
+    msg.term('malformed job');
+    return;
+  }
   // Long compiles and runs would outlive the ack wait; tell JetStream we are still at it.
   const heartbeat = setInterval(() => msg.working(), Math.max(500, ackWaitMs / 3));
   try {
@@ -68,11 +76,12 @@ async function handle(ctx: JudgeContext, msg: JsMsg, maxDeliver: number, ackWait
         await failSubmission(ctx, job.submissionId, job.round, err instanceof Error ? err.message : String(err));
         msg.term('judging failed after retries');
       } catch (appendErr) {
+        // Postgres is away: keep the job (deliveries are unlimited) and try again later.
         ctx.log.error({ submissionId: job.submissionId, err: appendErr }, 'could not record the failure');
-        msg.nak(5_000);
+        msg.nak(Math.min(30_000, 1_000 * attempt));
       }
     } else {
-      msg.nak(1_000 * attempt);
+      msg.nak(Math.min(30_000, 1_000 * attempt));
     }
   } finally {
     clearInterval(heartbeat);
@@ -98,6 +107,7 @@ export async function runWorker(deps: WorkerDeps, signal: AbortSignal): Promise<
     db: deps.db,
     pool,
     checkers: new CheckerCache(pool),
+    problems: new ProblemDataCache(),
     workerId: `${hostname()}:${process.pid}`,
     log: deps.log.child({ role: 'worker' }),
     metrics: deps.metrics,
@@ -110,7 +120,6 @@ export async function runWorker(deps: WorkerDeps, signal: AbortSignal): Promise<
   await ensureWorkerConsumer(deps.nc, deps.names, {
     maxAckPending: Math.max(1000, deps.slots),
     ackWaitMs,
-    maxDeliver,
   });
   const consumer = await jetstream(deps.nc).consumers.get(deps.names.jobsStream, deps.names.workersConsumer);
   const running = new Set<Promise<void>>();

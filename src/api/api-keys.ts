@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiKeyRuleError, apiKeyStreamId, decideApiKey, evolveApiKey, type ApiKeyEvent, type ApiKeyState, type Role } from '../domain/index.js';
 import { appendToStream, readStream } from '../eventstore/index.js';
-import { findApiKey } from '../projections/index.js';
+import { findApiKey, isUuid } from '../projections/index.js';
 import { requireRole, tokenHash } from './auth.js';
 import type { ApiContext } from './context.js';
 import { badInput, notFound } from './errors.js';
@@ -40,7 +40,7 @@ export async function createApiKey(ctx: ApiContext, tenant: string, role: Role) 
 
 export async function revokeApiKey(ctx: ApiContext, id: string) {
   requireRole(ctx.principal, 'ADMIN');
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`api key ${id}`);
+  if (!isUuid(id)) throw notFound(`api key ${id}`);
   const stream = await readStream(ctx.deps.db, apiKeyStreamId(id));
   const state = foldKey(stream);
   if (!state) throw notFound(`api key ${id}`);

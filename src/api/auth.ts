@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../domain/index.js';
+import { RESERVED_TENANT, type Role } from '../domain/index.js';
 import type { Db } from '../eventstore/index.js';
 import { findApiKeyByTokenHash } from '../projections/index.js';
 import { judgeError } from './errors.js';
@@ -14,7 +14,7 @@ export interface Principal {
   keyId: string | null;
 }
 
-export const ADMIN_TENANT = 'admin';
+export const ADMIN_TENANT = RESERVED_TENANT;
 
 export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 

@@ -7,7 +7,7 @@ import type { AbuseLimitsConfig } from '../config/index.js';
 import type { Ops } from '../ops/index.js';
 import { evolveProblem, problemStreamId, type ProblemEvent, type ProblemState } from '../domain/index.js';
 import { readStreams, type RecordedEvent } from '../eventstore/index.js';
-import { findProblems } from '../projections/index.js';
+import { findProblems, isUuid } from '../projections/index.js';
 import type { AbuseLimits } from './abuse-limits.js';
 import type { Principal } from './auth.js';
 import type { ViewHub } from './view-hub.js';
@@ -53,7 +53,7 @@ export function createContext(deps: ApiDeps, hub: ViewHub, limits: AbuseLimits, 
   const problems = new DataLoader<string, ProblemState | null>(async (ids) => {
     const found = await findProblems(deps.db, ids);
     // A problem just created may not be projected yet: fold its stream.
-    const missing = ids.filter((id) => !found.has(id) && /^[0-9a-f-]{36}$/i.test(id)).map(problemStreamId);
+    const missing = ids.filter((id) => !found.has(id) && isUuid(id)).map(problemStreamId);
     const folded = await readStreams(deps.db, missing);
     return ids.map((id) => found.get(id) ?? foldProblem(folded.get(problemStreamId(id)) ?? []));
   });

@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { submissionStreamId, type SubmissionState } from '../domain/index.js';
-import { readAll, readStream } from '../eventstore/index.js';
+import { submissionStreamId, type SubmissionView } from '../domain/index.js';
+import { START, readAll, readStream } from '../eventstore/index.js';
 import { listProblems, listSubmissions } from '../projections/index.js';
 import { createApiKey, revokeApiKey } from './api-keys.js';
 import { requireRole, type Role } from './auth.js';
@@ -92,7 +92,7 @@ export const resolvers = {
       const after = decodeCursor(args.after, isLogCursor);
       const { events } = await readAll(
         ctx.deps.db,
-        after ? { transactionId: after.x, position: after.p } : { transactionId: '0', position: '0' },
+        after ? { transactionId: after.x, position: after.p } : START,
         first + 1,
       );
       const edges = events
@@ -121,7 +121,7 @@ export const resolvers = {
       // Listen before reading the current view, so no change between the two is missed.
       subscribe: async (_: unknown, args: { id: string }, ctx: ApiContext) => {
         const changes = changesOf(ctx.hub, args.id);
-        let first: SubmissionState;
+        let first: SubmissionView;
         try {
           first = await requireVisibleSubmission(ctx, args.id);
         } catch (e) {
@@ -134,6 +134,9 @@ export const resolvers = {
             yield { submissionUpdated: first };
             for await (const change of changes) {
               if (change.version <= version) continue;
+              // A subscription's context lives as long as it: forget what the last push loaded.
+              ctx.problems.clearAll();
+              ctx.streams.clearAll();
               const next = await loadVisibleSubmission(ctx, args.id);
               if (!next || next.version <= version) continue;
               version = next.version;
@@ -152,6 +155,8 @@ export const resolvers = {
           try {
             for await (const change of changes) {
               if (!FINAL.has(change.status)) continue;
+              ctx.problems.clearAll();
+              ctx.streams.clearAll();
               const s = await loadVisibleSubmission(ctx, change.submissionId);
               if (!s || !FINAL.has(s.status)) continue;
               if ((args.problemId ?? null) !== null && s.problemId !== args.problemId) continue;

@@ -71,7 +71,12 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
   const revocations = deps.nc.subscribe(deps.names.keyRevokedSubject, {
     // A revoked key's open connections end, with the same code as a bad token.
     callback: (_err, msg) => {
-      const { keyId } = decodeJson<{ keyId: string }>(msg.data);
+      let keyId: string;
+      try {
+        ({ keyId } = decodeJson<{ keyId: string }>(msg.data));
+      } catch {
+        return;
+      }
       for (const socket of byKey.get(keyId) ?? []) socket.close(4403, 'Forbidden: key revoked');
       byKey.delete(keyId);
     },
@@ -89,7 +94,10 @@ export async function startApi(deps: ApiDeps, port: number): Promise<RunningApi>
             const { keyId } = principal;
             const sockets = byKey.get(keyId) ?? new Set<WebSocket>();
             byKey.set(keyId, sockets.add(ctx.extra.socket));
-            ctx.extra.socket.once('close', () => sockets.delete(ctx.extra.socket));
+            ctx.extra.socket.once('close', () => {
+              sockets.delete(ctx.extra.socket);
+              if (sockets.size === 0 && byKey.get(keyId) === sockets) byKey.delete(keyId);
+            });
           }
           return true;
         } catch {

@@ -1,14 +1,14 @@
-import { fold, submissionStreamId, type SubmissionEvent, type SubmissionState } from '../domain/index.js';
+import { fold, submissionStreamId, type SubmissionEvent, type SubmissionState, type SubmissionView } from '../domain/index.js';
 import { readStream, type RecordedEvent } from '../eventstore/index.js';
 import { findLanguage } from '../languages/index.js';
-import { findSubmission } from '../projections/index.js';
+import { findSubmission, isUuid } from '../projections/index.js';
 import { canSee } from './auth.js';
 import type { ApiContext } from './context.js';
 import { notFound } from './errors.js';
 import { loadProblem, problemView } from './problems.js';
 
 /** A submission as the GraphQL `Submission` type resolves it (field resolvers fill the rest). */
-export type SubmissionView = SubmissionState;
+export type { SubmissionView };
 
 export const toEventView = (e: RecordedEvent) => ({
   id: e.id,
@@ -27,14 +27,14 @@ export const foldEvents = (events: readonly RecordedEvent[]): SubmissionState | 
  * The submission as this principal may see it: the read model, or, when the projector has not
  * caught up with a submission that exists (just submitted), its stream folded here.
  */
-export async function loadVisibleSubmission(ctx: ApiContext, id: string): Promise<SubmissionState | null> {
-  let state = await findSubmission(ctx.deps.db, id);
-  if (state === null && /^[0-9a-f-]{36}$/i.test(id)) state = foldEvents(await readStream(ctx.deps.db, submissionStreamId(id)));
+export async function loadVisibleSubmission(ctx: ApiContext, id: string): Promise<SubmissionView | null> {
+  let state: SubmissionView | null = await findSubmission(ctx.deps.db, id);
+  if (state === null && isUuid(id)) state = foldEvents(await readStream(ctx.deps.db, submissionStreamId(id)));
   if (state === null || !canSee(ctx.principal, state.tenant)) return null;
   return state;
 }
 
-export async function requireVisibleSubmission(ctx: ApiContext, id: string): Promise<SubmissionState> {
+export async function requireVisibleSubmission(ctx: ApiContext, id: string): Promise<SubmissionView> {
   const state = await loadVisibleSubmission(ctx, id);
   if (!state) throw notFound(`submission ${id}`);
   return state;

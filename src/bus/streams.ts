@@ -40,7 +40,6 @@ export interface WorkerConsumerOptions {
   maxAckPending: number;
   /** a job not acked (nor marked in progress) for this long is redelivered */
   ackWaitMs: number;
-  maxDeliver: number;
 }
 
 /** The durable pull consumer all workers share (one filter subject: nats-server 2.9). */
@@ -52,7 +51,9 @@ export async function ensureWorkerConsumer(nc: NatsConnection, names: BusNames, 
     deliver_policy: DeliverPolicy.All,
     filter_subject: `${names.namespace}.jobs.>`,
     ack_wait: nanos(options.ackWaitMs),
-    max_deliver: options.maxDeliver,
+    // Unlimited here: the worker gives up on a job itself (JudgingFailed) and only once it could
+    // record that, so an outage of Postgres never leaves a job undelivered and its submission stuck.
+    max_deliver: -1,
     max_ack_pending: options.maxAckPending,
   };
   try {

@@ -65,7 +65,8 @@ function url(env: Env, name: string, fallback: string, protocols: readonly strin
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(name, `not a URL: "${raw}"`);
+    // Not echoed: it may hold a password.
+    throw new ConfigError(name, 'not a valid URL');
   }
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got "${parsed.protocol}"`);

@@ -54,11 +54,14 @@ export type ApiKeyCommand =
 
 /** Tenants name contest sites: short, and safe to show in logs and labels. */
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const RESERVED_TENANT = 'admin';
 
 export function decideApiKey(command: ApiKeyCommand, state: ApiKeyState | null): ApiKeyEvent[] {
   switch (command.type) {
     case 'CreateApiKey':
       if (state) throw new ApiKeyRuleError('id', 'the key exists already');
+      // The bootstrap admin token's own tenant: a key of it would read the admin's submissions.
+      if (command.data.tenant === RESERVED_TENANT) throw new ApiKeyRuleError('tenant', `tenant "${RESERVED_TENANT}" is reserved`);
       if (!TENANT.test(command.data.tenant)) {
         throw new ApiKeyRuleError('tenant', 'tenant must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
       }

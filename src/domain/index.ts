@@ -18,7 +18,7 @@ export type { Comparison, ComparisonRule } from './compare.js';
 export { executionVerdict, runVerdict, worstVerdict } from './verdict.js';
 export type { RunMeasurement } from './verdict.js';
 export { evolve, fold, decide, overallVerdict, SubmissionRuleError } from './submission.js';
-export type { Submission, SubmissionState, SubmissionStatus, SubmissionCommand, TestResult } from './submission.js';
+export type { Submission, SubmissionState, SubmissionStatus, SubmissionCommand, SubmissionView, TestResult } from './submission.js';
 export {
   problemStreamId,
   evolveProblem,
@@ -40,5 +40,5 @@ export type {
 } from './problem.js';
 export { testOrder, shouldSkip, groupPoints, maxScore, score } from './grading.js';
 export type { GradedTest } from './grading.js';
-export { ROLES, apiKeyStreamId, evolveApiKey, decideApiKey, ApiKeyRuleError } from './api-key.js';
+export { ROLES, RESERVED_TENANT, apiKeyStreamId, evolveApiKey, decideApiKey, ApiKeyRuleError } from './api-key.js';
 export type { Role, ApiKeyCreated, ApiKeyRevoked, ApiKeyEvent, ApiKeyState, ApiKeyCommand } from './api-key.js';

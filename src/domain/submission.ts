@@ -44,6 +44,9 @@ export interface SubmissionState {
 
 export type Submission = SubmissionState | null;
 
+/** What the read model keeps and the API shows: everything but the request (source, stdin). */
+export type SubmissionView = Omit<SubmissionState, 'request'>;
+
 /** What a judging round starts from: queued, nothing known yet. */
 const FRESH_ROUND = {
   status: 'QUEUED',

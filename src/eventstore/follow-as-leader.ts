@@ -36,8 +36,18 @@ export async function followAsLeader(options: LeaderTail, signal: AbortSignal): 
     if (!leadership) return;
     log.info({ role }, `${role} active`);
     try {
+      // The checkpoint read is retried like any batch (Postgres may be restarting).
+      let from: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
+      while (from === null && !signal.aborted) {
+        from = await loadCheckpoint(db, options.checkpointName).catch(async (err: unknown) => {
+          log.warn({ role, err }, `${role} cannot read its checkpoint; retrying`);
+          await new Promise((r) => setTimeout(r, 1000));
+          return null;
+        });
+      }
+      if (from === null) return;
       await tailAll(db, options.waker, {
-        from: await loadCheckpoint(db, options.checkpointName),
+        from,
         signal: AbortSignal.any([signal, leadership.lost]),
         reload: () => loadCheckpoint(db, options.checkpointName),
         handle: async (events, cursor, from) => {

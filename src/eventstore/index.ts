@@ -3,7 +3,7 @@ export type { Db, Database } from './database.js';
 export { migrateToLatest } from './migrate.js';
 export { appendToStream } from './append.js';
 export { readStream, readStreams } from './read-stream.js';
-export { readAll } from './read-all.js';
+export { countAfter, readAll } from './read-all.js';
 export { tailAll } from './tail.js';
 export type { TailOptions } from './tail.js';
 export { AppendWaker } from './wake.js';

@@ -17,7 +17,14 @@ export async function acquireLeadership(
   pollMs = 1000,
 ): Promise<Leadership | null> {
   while (!signal.aborted) {
-    const client = new pg.Client({ connectionString: databaseUrl });
+    // Keepalives both ways: if the leader's host vanishes, Postgres drops its session (and the
+    // lock) within about 20 s instead of the kernel's default of hours.
+    const client = new pg.Client({
+      connectionString: databaseUrl,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 5000,
+      options: '-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
+    });
     const lost = new AbortController();
     client.on('error', () => lost.abort());
     client.on('end', () => lost.abort());

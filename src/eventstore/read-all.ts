@@ -22,3 +22,15 @@ export async function readAll(db: Db, after: Cursor, limit: number): Promise<{ e
   const last = events.at(-1);
   return { events, cursor: last ? { transactionId: last.transactionId, position: last.position } : after };
 }
+
+/** How many events a tailer at `after` has still to read, counting up to `limit`. */
+export async function countAfter(db: Db, after: Cursor, limit: number): Promise<number> {
+  const { rows } = await sql<{ n: string }>`
+    SELECT count(*)::text AS n FROM (
+      SELECT 1 FROM events
+      WHERE (transaction_id, position) > (${after.transactionId}::xid8, ${after.position}::bigint)
+        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      LIMIT ${limit}
+    ) behind`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}

@@ -3,8 +3,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { sql } from 'kysely';
 import type { Db } from '../eventstore/index.js';
 
-const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms))]);
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 
 /** True when the check answers within two seconds: a readiness probe must never hang. */
 const answers = (check: () => Promise<unknown>): Promise<boolean> => withTimeout(check(), 2000).then(() => true, () => false);

@@ -1,5 +1,6 @@
 import { evolveApiKey, type ApiKeyEvent, type ApiKeyState } from '../domain/index.js';
 import type { Selectable } from 'kysely';
+import { isUuid } from './read.js';
 import type { Database, Db, RecordedEvent } from '../eventstore/index.js';
 
 const toState = (r: Selectable<Database['api_keys']>): ApiKeyState => ({
@@ -42,7 +43,7 @@ export async function findApiKeyByTokenHash(db: Db, tokenHash: string): Promise<
 }
 
 export async function findApiKey(db: Db, id: string): Promise<ApiKeyState | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const r = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
   return r ? toState(r) : null;
 }

@@ -1,12 +1,12 @@
-import type { ProblemState, SubmissionState } from '../domain/index.js';
+import type { ProblemState, SubmissionView } from '../domain/index.js';
 import type { Db } from '../eventstore/index.js';
 
 // Queries over the submissions read model, for the api.
 
-export async function findSubmission(db: Db, id: string): Promise<SubmissionState | null> {
+export async function findSubmission(db: Db, id: string): Promise<SubmissionView | null> {
   if (!isUuid(id)) return null;
   const row = await db.selectFrom('submissions').select('state').where('id', '=', id).executeTakeFirst();
-  return row ? (row.state as SubmissionState) : null;
+  return row ? (row.state as SubmissionView) : null;
 }
 
 export interface SubmissionPageQuery {
@@ -21,7 +21,7 @@ export interface SubmissionPageQuery {
 }
 
 /** Newest first, keyset-paginated on (created_at, id). Fetches one extra row to know if more follow. */
-export async function listSubmissions(db: Db, q: SubmissionPageQuery): Promise<{ items: SubmissionState[]; hasNextPage: boolean }> {
+export async function listSubmissions(db: Db, q: SubmissionPageQuery): Promise<{ items: SubmissionView[]; hasNextPage: boolean }> {
   let query = db.selectFrom('submissions').select('state');
   if (q.tenant !== null) query = query.where('tenant', '=', q.tenant);
   if (q.problemId) query = query.where('problem_id', '=', q.problemId);
@@ -35,7 +35,7 @@ export async function listSubmissions(db: Db, q: SubmissionPageQuery): Promise<{
     );
   }
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.first + 1).execute();
-  return { items: rows.slice(0, q.first).map((r) => r.state as SubmissionState), hasNextPage: rows.length > q.first };
+  return { items: rows.slice(0, q.first).map((r) => r.state as SubmissionView), hasNextPage: rows.length > q.first };
 }
 
 export const isUuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -3,6 +3,7 @@ import type { Db, RecordedEvent } from '../eventstore/index.js';
 
 const PREFIX = 'submission-';
 
+// Folding needs no request: evolve only carries it along (see upsertStates).
 async function loadStates(db: Db, ids: string[]): Promise<Map<string, SubmissionState>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('submissions').select(['id', 'state']).where('id', 'in', ids).execute();
@@ -23,7 +24,9 @@ async function upsertStates(db: Db, states: SubmissionState[]): Promise<void> {
     version: s.version,
     created_at: s.createdAt,
     judged_at: s.judgedAt,
-    state: JSON.stringify(s),
+    // The request (source, stdin, expected output: up to megabytes) stays in the log; the API
+    // never shows it, and every page and subscription push would carry it.
+    state: JSON.stringify({ ...s, request: undefined }),
   }));
   await db
     .insertInto('submissions')

@@ -28,7 +28,8 @@ export function jobFor(event: RecordedEvent): JudgeJob | null {
 }
 
 /**
- * Publishes the event log to JetStream, in log order: every event to the events stream and a
+ * Publishes the event log to JetStream, in log order: every event (as an envelope: id, stream,
+ * version, type) to the events stream and a
  * job for each event that opens a judging round. The checkpoint is saved only after JetStream
  * acknowledged the batch; a crash in between republishes the batch, and the msgID (the event
  * id) makes JetStream drop the copies.
@@ -37,13 +38,14 @@ async function publishBatch(deps: RelayDeps, events: RecordedEvent[]): Promise<v
   const js = jetstream(deps.nc);
   const acks: Promise<unknown>[] = [];
   for (const event of events) {
+    // The fact without its payload: data can be megabytes (sources, outputs), more than a NATS
+    // message may carry; subscribers read the payload from Postgres, the record.
     const envelope = {
       id: event.id,
       streamId: event.streamId,
       version: event.version,
       position: event.position,
       type: event.type,
-      data: event.data,
       recordedAt: event.recordedAt.toISOString(),
     };
     acks.push(js.publish(deps.names.eventSubject(event.streamId, event.type), encodeJson(envelope), { msgID: event.id }));

@@ -74,6 +74,8 @@ describe('submissions projector', () => {
       return s?.status === 'JUDGED' ? s : null;
     });
     expect(judged).toMatchObject({ verdict: 'WRONG_ANSWER', version: 4, tests: [{ index: 0, verdict: 'WRONG_ANSWER' }] });
+    // The source and stdin stay in the log, not in every row the API reads.
+    expect(judged).not.toHaveProperty('request');
     await eventually(() => announced.some((a) => a.submissionId === id(2) && a.status === 'JUDGED'));
     stop.abort();
     await running;

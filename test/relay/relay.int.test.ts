@@ -96,6 +96,19 @@ describe('relay', () => {
     await relay.stop();
   });
 
+  it('publishes envelopes without payloads, so an event of megabytes never blocks the log', async () => {
+    const before = await counts();
+    const relay = startRelay();
+    await appendToStream(t.db, 'big-1', 'no_stream', [{ type: 'Huge', data: { blob: 'x'.repeat(3 * 1024 * 1024) } }]);
+    await submitOne('00000000-0000-4000-8000-0000000000b1', 'python');
+    await eventually(async () => (await counts()).jobs === before.jobs + 1);
+    const jsm = await jetstreamManager(nc);
+    const huge = await jsm.streams.getMessage(names.eventsStream, { last_by_subj: names.eventSubject('big-1', 'Huge') });
+    expect(huge?.json()).toMatchObject({ streamId: 'big-1', type: 'Huge', version: 1 });
+    expect(huge?.json()).not.toHaveProperty('data');
+    await relay.stop();
+  });
+
   it('runs one active relay; a standby takes over when it stops', async () => {
     const first = startRelay();
     await eventually(() => first.lines.some((l) => l.msg === 'relay active'));
@@ -105,7 +118,7 @@ describe('relay', () => {
     await first.stop();
     await eventually(() => second.lines.some((l) => l.msg === 'relay active'));
     await submitOne('00000000-0000-4000-8000-000000000003', 'python');
-    await eventually(async () => (await counts()).jobs === 3);
+    await eventually(async () => (await counts()).jobs === 4);
     await second.stop();
   });
 });

@@ -27,7 +27,8 @@ export async function startTestJudge(tag: string, env: Record<string, string> = 
     2,
   );
   const { log, lines } = captureLogger();
-  const judge = await startJudge(config, token, log);
+  // A role failing inside a test must fail the test, not end the test runner's process.
+  const judge = await startJudge(config, token, log, (err) => lines.push({ msg: 'fatal', err: String(err) }));
   const url = `http://127.0.0.1:${judge.port}/graphql`;
   const clients: Client[] = [];
   return {
