@@ -74,7 +74,7 @@ async function judgeRound(ctx: JudgeContext, submissionId: string, round: number
     : null;
 
   let current: SubmissionState = state;
-  const apply = async (command: SubmissionCommand): Promise<SubmissionState> => {
+  const apply = async (command: SubmissionCommand | SubmissionCommand[]): Promise<SubmissionState> => {
     const next = await handleSubmissionCommand(ctx.db, submissionId, command, current, ctx.metrics);
     if (next === null) throw new Error('submission vanished');
     // A rejudge opened a newer round meanwhile: this round's work is moot; its job will come.
@@ -82,7 +82,8 @@ async function judgeRound(ctx: JudgeContext, submissionId: string, round: number
     current = next;
     return next;
   };
-  const record = (data: Omit<RunFinished['data'], 'round'>) => apply({ type: 'RecordRun', data: { round, ...data } });
+  const recordRun = (data: Omit<RunFinished['data'], 'round'>): SubmissionCommand => ({ type: 'RecordRun', data: { round, ...data } });
+  const record = (data: Omit<RunFinished['data'], 'round'>) => apply(recordRun(data));
 
   await apply({ type: 'StartJudging', data: { round, worker: ctx.workerId, compiles: language.compile !== undefined, now: now() } });
   const sandbox: Sandbox = await ctx.pool.acquire({ language, source: current.request.source, limits: current.request.limits });
@@ -105,14 +106,17 @@ async function judgeRound(ctx: JudgeContext, submissionId: string, round: number
     if (problemData === null) {
       const run = await sandbox.run(current.request.stdin, limits);
       ctx.metrics?.runDuration.observe({ language: language.id }, run.wallTimeMs / 1000);
-      await record({
-        index: 0,
-        verdict: runVerdict(run, current.request.expectedOutput),
-        ...measured(run),
-        stdout: storable(run.stdout),
-        stderr: storable(run.stderr),
-      });
-      await apply({ type: 'FinishJudging', data: { round, now: now() } });
+      // The run and the verdict in one append: one hop less before subscribers see the result.
+      await apply([
+        recordRun({
+          index: 0,
+          verdict: runVerdict(run, current.request.expectedOutput),
+          ...measured(run),
+          stdout: storable(run.stdout),
+          stderr: storable(run.stderr),
+        }),
+        { type: 'FinishJudging', data: { round, now: now() } },
+      ]);
     } else {
       const { problem, inputs, answers } = problemData;
       for (const index of testOrder(problem)) {
