@@ -40,7 +40,7 @@ describe('restarting the services under a running judge', () => {
     await eventually(async () => ((await d!.gql(judge, '{ languages { id } }')).data?.languages.length ?? 0) > 0, 60_000);
     const acknowledged = (await d.gql(judge, SUBMIT, { i: ok })).data!.submit.id as string;
 
-    const startPostgres = stopPostgres();
+    const startPostgres = await stopPostgres();
     try {
       const started = Date.now();
       const down = await d.gql(judge, SUBMIT, { i: ok });
@@ -49,7 +49,7 @@ describe('restarting the services under a running judge', () => {
       const ready = await fetch(`http://127.0.0.1:${judge.port}/readyz`);
       expect(ready.status).toBe(503);
     } finally {
-      startPostgres();
+      await startPostgres();
     }
     await eventually(async () => (await fetch(`http://127.0.0.1:${judge.port}/readyz`)).status === 200, 60_000);
     const after = (await d.gql(judge, SUBMIT, { i: ok })).data!.submit.id as string;

@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync, readdirSync } from 'node:fs';
 import { eventually } from './log.js';
 
@@ -37,10 +38,13 @@ export async function stopNats(): Promise<() => Promise<void>> {
 
 const postgresCluster = (): [string, string] => [readdirSync('/etc/postgresql')[0]!, 'main'];
 
-export function stopPostgres(): () => void {
-  const [version, cluster] = postgresCluster();
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, cluster, 'stop', '-m', 'fast']);
-  return () => execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, cluster, 'start']);
+// Asynchronous on purpose: blocking the test's event loop for seconds would leave its HTTP client
+// holding keep-alive sockets the server has closed meanwhile.
+const pgCtl = (...args: string[]) => promisify(execFile)('pg_ctlcluster', ['--skip-systemctl-redirect', ...postgresCluster(), ...args]);
+
+export async function stopPostgres(): Promise<() => Promise<void>> {
+  await pgCtl('stop', '-m', 'fast');
+  return async () => void (await pgCtl('start'));
 }
 
 /** Stops dockerd (its containers stop with it); the returned function starts it as the setup does. */
